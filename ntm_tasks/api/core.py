@@ -1,0 +1,166 @@
+"""Pieces every API module uses: schemas base, the caller, pagination, errors."""
+import logging
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import g, jsonify, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from ntm_tasks.errors import DomainError
+from ntm_tasks.extensions import csrf, db
+
+log = logging.getLogger(__name__)
+PREFIX = "/api/v1"
+# Paths that authenticate otherwise: Basic auth for tokens, the secret in the calendar address.
+PUBLIC_PATHS = (f"{PREFIX}/openapi.json",)
+MAX_PER_PAGE = 200
+
+
+class BaseSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+        ordered = True
+
+
+class ErrorBodySchema(BaseSchema):
+    code = ma.fields.String()
+    message = ma.fields.String()
+    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+class ErrorSchema(BaseSchema):
+    error = ma.fields.Nested(ErrorBodySchema)
+
+
+class PageArgsSchema(BaseSchema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The list envelope {items, total, page, per_page} around `item_schema`."""
+    return type(name, (BaseSchema,), {
+        "items": ma.fields.List(ma.fields.Nested(item_schema)),
+        "total": ma.fields.Integer(),
+        "page": ma.fields.Integer(),
+        "per_page": ma.fields.Integer(),
+    })
+
+
+def paginate(query: sa.Select, page: int, per_page: int, loader=None) -> dict:
+    """Run `query` for one page and count the whole; `loader` may post-process the page's rows."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    rows = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+    if loader:
+        rows = loader(rows)
+    return {"items": rows, "total": total, "page": page, "per_page": per_page}
+
+
+def actor():
+    """The user behind the bearer token of this request."""
+    return g.api_user
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    return response
+
+
+def _flatten(messages, prefix="") -> dict[str, str]:
+    """webargs/marshmallow messages -> {"field": "problem"} with dotted paths for nested ones."""
+    flat = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = " ".join(messages)
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            flat.update(_flatten(value, f"{prefix}.{i}"))
+    else:
+        flat[prefix or "_schema"] = str(messages)
+    return flat
+
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "too_large", 415: "unsupported_type", 422: "invalid", 429: "too_many_requests",
+}
+
+
+def http_error_json(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    fields = {}
+    if "messages" in data:
+        messages = data["messages"]
+        # webargs keys messages by location ("json", "query", "form"); the field names are what matter.
+        for location_messages in (messages.values() if isinstance(messages, dict) else [messages]):
+            fields.update(_flatten(location_messages))
+    message = data.get("message") or error.description or error.name
+    if error.code == 422:
+        message = "Dữ liệu không hợp lệ."
+    if error.code == 400 and fields:
+        message = "Yêu cầu không đúng định dạng JSON."
+    response = error_response(error.code or 500, HTTP_CODES.get(error.code, "error"), message, fields)
+    if error.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ntm_tasks"'
+    return response
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(PREFIX + "/") or request.path == PREFIX
+
+
+def register_error_handlers(app) -> None:
+    """Errors as JSON under /api/v1, as pages elsewhere; the session always rolls back."""
+    from ntm_tasks.views_errors import error_page
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if is_api_request():
+            return error_response(error.status, error.code, error.message, error.fields)
+        return error_page(error.status, error.message)
+
+    @app.errorhandler(StaleDataError)
+    def stale(error):
+        db.session.rollback()
+        message = "Dữ liệu đã được người khác thay đổi; hãy tải lại."
+        if is_api_request():
+            return error_response(409, "conflict", message, {"version": "Phiên bản đã cũ."})
+        return error_page(409, message)
+
+    @app.errorhandler(IntegrityError)
+    def integrity(error):
+        db.session.rollback()
+        log.warning("integrity error: %s", error.orig)
+        message = "Dữ liệu xung đột với bản ghi đã có."
+        if is_api_request():
+            return error_response(409, "conflict", message)
+        return error_page(409, message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        if is_api_request():
+            return http_error_json(error)
+        return error_page(error.code or 500, error.description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        db.session.rollback()
+        log.exception("unhandled error")
+        if is_api_request():
+            return error_response(500, "server_error", "Lỗi hệ thống.")
+        return error_page(500, None)
+
+
+def register_api_blueprint(app, bp) -> None:
+    """Mount a smorest blueprint under /api/v1, free of CSRF (the API authenticates by token)."""
+    from ntm_tasks.extensions import api
+
+    csrf.exempt(bp)
+    api.register_blueprint(bp, url_prefix=PREFIX)

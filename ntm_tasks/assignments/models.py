@@ -1,0 +1,146 @@
+"""Tasks given to bodies, their progress reports and extension requests."""
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ntm_tasks.db import TimestampMixin, UTCDateTime, VersionMixin, utcnow
+from ntm_tasks.extensions import db
+
+
+class TaskStatus(StrEnum):
+    DRAFT = "draft"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    DECLINED = "declined"
+    SUBMITTED = "submitted"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED)
+
+
+class StatusCategory(StrEnum):
+    """The four groups of government reports."""
+
+    COMPLETED_ON_TIME = "completed_on_time"
+    COMPLETED_LATE = "completed_late"
+    IN_PROGRESS_ON_TIME = "in_progress_on_time"
+    IN_PROGRESS_OVERDUE = "in_progress_overdue"
+
+
+task_coordinating_bodies = sa.Table(
+    "task_coordinating_bodies",
+    db.metadata,
+    sa.Column("task_id", sa.ForeignKey("tasks.id"), primary_key=True),
+    sa.Column("body_id", sa.ForeignKey("bodies.id"), primary_key=True, index=True),
+)
+
+
+class Task(VersionMixin, TimestampMixin, db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "period_key", name="uq_tasks_series_period"),
+        sa.Index("ix_tasks_lead_unit_status_due", "lead_unit_id", "status", "due_date"),
+        sa.Index("ix_tasks_unit_status_due", "unit_id", "status", "due_date"),
+        sa.Index("ix_tasks_lead_body_status", "lead_body_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unit whose committee gave the task (the meeting's unit); lead_unit_id is the lead body's unit,
+    # copied here because every scope filter and report groups by it.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    lead_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    conclusion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("conclusions.id"), index=True)
+    # A recurring task is a series; each period is an occurrence task pointing at it.
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
+    period_key: Mapped[str | None] = mapped_column(sa.String(10))
+    # A task carried over to a later meeting keeps its identity; the link says where it was reviewed.
+    carried_to_meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    expected_output: Mapped[str | None] = mapped_column(sa.Text)
+    lead_body_id: Mapped[int] = mapped_column(sa.ForeignKey("bodies.id"))
+    responsible_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    due_date: Mapped[date | None] = mapped_column(sa.Date)  # in force, after approved extensions
+    original_due_date: Mapped[date | None] = mapped_column(sa.Date)
+    recurrence: Mapped[dict | None] = mapped_column(sa.JSON)
+    status: Mapped[TaskStatus] = mapped_column(
+        sa.Enum(TaskStatus, native_enum=False, length=20), default=TaskStatus.DRAFT
+    )
+    progress: Mapped[int] = mapped_column(default=0)
+    assigned_on: Mapped[date | None] = mapped_column(sa.Date)
+    submitted_on: Mapped[date | None] = mapped_column(sa.Date)  # date of the latest submission
+    completed_on: Mapped[date | None] = mapped_column(sa.Date)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    unit = relationship("Unit", foreign_keys=[unit_id])
+    lead_unit = relationship("Unit", foreign_keys=[lead_unit_id])
+    meeting = relationship("Meeting", foreign_keys=[meeting_id])
+    conclusion = relationship("Conclusion")
+    lead_body = relationship("Body", foreign_keys=[lead_body_id])
+    coordinating_bodies = relationship("Body", secondary=task_coordinating_bodies)
+    responsible_user = relationship("User", foreign_keys=[responsible_user_id])
+    series = relationship("Task", remote_side=[id], foreign_keys=[series_id])
+    criteria: Mapped[list["TaskCriterion"]] = relationship(cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id} {self.status}>"
+
+    @property
+    def criterion_codes(self) -> list[str]:
+        return [c.criterion_code for c in self.criteria]
+
+
+class TaskCriterion(db.Model):
+    """A criterion or indicator (by code, see oversight) that a task serves."""
+
+    __tablename__ = "task_criteria"
+
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id"), primary_key=True)
+    criterion_code: Mapped[str] = mapped_column(sa.String(60), primary_key=True, index=True)
+
+
+class ProgressReport(db.Model):
+    __tablename__ = "progress_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    progress: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class ExtensionRequest(VersionMixin, db.Model):
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
+    requested_due_date: Mapped[date] = mapped_column(sa.Date)
+    previous_due_date: Mapped[date | None] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[ExtensionStatus] = mapped_column(
+        sa.Enum(ExtensionStatus, native_enum=False, length=20), default=ExtensionStatus.PENDING
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+
+    task = relationship("Task")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])

@@ -1,0 +1,4 @@
+"""Web pages of the assignments package."""
+from flask import Blueprint
+
+bp = Blueprint("assignments", __name__, template_folder="templates")

@@ -1,0 +1,53 @@
+"""Domain errors: services raise them, views turn them into messages and the API into 4xx JSON."""
+
+
+class DomainError(Exception):
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class Invalid(DomainError):
+    """A field value breaks a rule (422)."""
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """A stale version, or a transition not allowed from the current status (409)."""
+
+    status = 409
+    code = "conflict"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+class UnsupportedType(DomainError):
+    status = 415
+    code = "unsupported_type"
+
+
+def check_version(obj, version: int | None) -> None:
+    """Refuse a change made against a version the client no longer holds."""
+    if version is None:
+        raise Invalid("Thiếu version.", {"version": "Bắt buộc."})
+    if int(version) != obj.version:
+        raise Conflict(
+            "Dữ liệu đã được người khác thay đổi; hãy tải lại.",
+            {"version": f"Phiên bản hiện tại là {obj.version}."},
+        )

@@ -1,0 +1,1 @@
+"""Criteria sets, assessments and dossiers."""

@@ -1,0 +1,143 @@
+"""The one authority on who may see and do what, and the query filters that apply it.
+
+Scope: a user sees their unit and every unit below it (a user without a unit sees the whole tree).
+An assignee sees the tasks of their bodies (lead or coordinating) and the meetings those came from.
+"""
+import sqlalchemy as sa
+
+from ntm_tasks.errors import Forbidden, NotFound
+from ntm_tasks.org.models import Role, Unit
+
+EDITORS = (Role.SECRETARY, Role.CHAIR)
+READERS = (Role.ADMIN, Role.CHAIR, Role.SECRETARY, Role.VIEWER)
+
+
+# --- units -----------------------------------------------------------------------------------------
+
+def unit_in_scope(user, unit) -> bool:
+    """True when `unit` is the user's unit or below it."""
+    if unit is None:
+        return False
+    return user.unit is None or unit.path.startswith(user.unit.path)
+
+
+def scope_unit_ids(user):
+    """A subquery of the ids of the units in the user's scope, or None for the whole tree."""
+    if user.unit is None:
+        return None
+    return sa.select(Unit.id).where(Unit.path.startswith(user.unit.path, autoescape=True)).scalar_subquery()
+
+
+def unit_scope_clause(user, column):
+    """SQL condition: `column` (a unit id) lies in the user's scope."""
+    ids = scope_unit_ids(user)
+    return sa.true() if ids is None else column.in_(ids)
+
+
+def can_manage_org(user, unit=None) -> bool:
+    """Admins keep units, bodies and accounts in their scope."""
+    if user.role != Role.ADMIN:
+        return False
+    return unit is None or unit_in_scope(user, unit)
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+def can_edit_meetings(user, unit) -> bool:
+    """Secretaries and chairs create and edit meetings, conclusions and tasks of units in their scope."""
+    return user.role in EDITORS and unit_in_scope(user, unit)
+
+
+def meeting_filter(user):
+    """SQL condition selecting the meetings the user may see."""
+    from ntm_tasks.assignments.models import Task
+    from ntm_tasks.meetings.models import Meeting
+
+    if user.role == Role.ASSIGNEE:
+        return Meeting.id.in_(sa.select(Task.meeting_id).where(_assignee_task_clause(user)))
+    return unit_scope_clause(user, Meeting.unit_id)
+
+
+def can_view_meeting(user, meeting) -> bool:
+    if user.role == Role.ASSIGNEE:
+        from ntm_tasks.assignments.models import Task
+        from ntm_tasks.extensions import db
+
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(Task)
+            .where(Task.meeting_id == meeting.id, _assignee_task_clause(user))
+        ) > 0
+    return unit_in_scope(user, meeting.unit)
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+def _assignee_task_clause(user):
+    from ntm_tasks.assignments.models import Task, TaskStatus, task_coordinating_bodies
+
+    body_ids = user.body_ids
+    return sa.and_(
+        Task.status != TaskStatus.DRAFT,
+        sa.or_(
+            Task.lead_body_id.in_(body_ids),
+            Task.id.in_(
+                sa.select(task_coordinating_bodies.c.task_id).where(task_coordinating_bodies.c.body_id.in_(body_ids))
+            ),
+        ),
+    )
+
+
+def task_filter(user):
+    """SQL condition selecting the tasks the user may see."""
+    from ntm_tasks.assignments.models import Task
+
+    if user.role == Role.ASSIGNEE:
+        return _assignee_task_clause(user)
+    ids = scope_unit_ids(user)
+    if ids is None:
+        return sa.true()
+    return sa.or_(Task.unit_id.in_(ids), Task.lead_unit_id.in_(ids))
+
+
+def can_view_task(user, task) -> bool:
+    if user.role == Role.ASSIGNEE:
+        from ntm_tasks.assignments.models import TaskStatus
+
+        if task.status == TaskStatus.DRAFT:
+            return False
+        ids = set(user.body_ids)
+        return task.lead_body_id in ids or any(b.id in ids for b in task.coordinating_bodies)
+    return unit_in_scope(user, task.unit) or unit_in_scope(user, task.lead_unit)
+
+
+def is_lead_assignee(user, task) -> bool:
+    return user.role == Role.ASSIGNEE and task.lead_body_id in user.body_ids
+
+
+def is_coordinating_assignee(user, task) -> bool:
+    ids = set(user.body_ids)
+    return user.role == Role.ASSIGNEE and any(b.id in ids for b in task.coordinating_bodies)
+
+
+def can_manage_task(user, task) -> bool:
+    """Secretaries and chairs of the giving unit (or of the lead body's unit) manage the task."""
+    return user.role in EDITORS and (unit_in_scope(user, task.unit) or unit_in_scope(user, task.lead_unit))
+
+
+def is_chair_for(user, task) -> bool:
+    return user.role == Role.CHAIR and can_manage_task(user, task)
+
+
+# --- helpers for views and API --------------------------------------------------------------------
+
+def require(condition: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
+    """Raise Forbidden unless `condition` holds."""
+    if not condition:
+        raise Forbidden(message)
+
+
+def require_visible(obj, visible: bool):
+    """404 for what is absent or out of the caller's sight, so existence never leaks."""
+    if obj is None or not visible:
+        raise NotFound("Không tìm thấy.")
+    return obj

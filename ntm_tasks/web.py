@@ -1,0 +1,109 @@
+"""Web-interface wiring: login loading, template filters, navigation, security headers."""
+from datetime import date, datetime
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ntm_tasks.db import local
+from ntm_tasks.extensions import db, login_manager
+from ntm_tasks.org.models import User
+
+
+def init_web(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Hãy đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "warning"
+
+    app.jinja_env.filters["d"] = format_date
+    app.jinja_env.filters["dt"] = format_datetime
+    app.after_request(_security_headers)
+
+    @app.context_processor
+    def _inject():
+        from ntm_tasks.db import today
+
+        return {"today": today(), "get_locale": get_locale, "nav_items": nav_items, "role_label": role_label, "unit_label": unit_label}
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Sessions carry "id:epoch"; a password change bumps the epoch and so ends the other sessions."""
+    raw_id, _, epoch = user_id.partition(":")
+    if not raw_id.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_epoch != int(epoch) or not user.is_active:
+        return None
+    return user
+
+
+def format_date(value) -> str:
+    """dd/mm/yyyy, as Vietnamese documents write dates."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    if isinstance(value, (date, datetime)):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def format_datetime(value) -> str:
+    if value is None:
+        return ""
+    return local(value).strftime("%H:%M %d/%m/%Y")
+
+
+def nav_items(user) -> list[tuple[str, str]]:
+    """(endpoint, label) of the menu for a role; only endpoints that exist are shown."""
+    from flask import current_app
+
+    from ntm_tasks.org.models import Role
+
+    items = {
+        Role.ADMIN: [("org.units", _l("Đơn vị")), ("org.users", _l("Tài khoản")),
+                     ("oversight.dashboard", _l("Tổng quan"))],
+        Role.CHAIR: [("oversight.dashboard", _l("Tổng quan")), ("meetings.index", _l("Cuộc họp")),
+                     ("assignments.index", _l("Nhiệm vụ")), ("oversight.dossiers", _l("Hồ sơ")),
+                     ("oversight.criteria", _l("Tiêu chí"))],
+        Role.SECRETARY: [("meetings.index", _l("Cuộc họp")), ("assignments.index", _l("Nhiệm vụ")),
+                         ("oversight.dashboard", _l("Tổng quan")), ("oversight.dossiers", _l("Hồ sơ"))],
+        Role.ASSIGNEE: [("assignments.mine", _l("Việc của tôi")), ("assignments.index", _l("Nhiệm vụ")),
+                        ("meetings.index", _l("Cuộc họp"))],
+        Role.VIEWER: [("oversight.dashboard", _l("Tổng quan")), ("meetings.index", _l("Cuộc họp")),
+                      ("assignments.index", _l("Nhiệm vụ")), ("oversight.criteria", _l("Tiêu chí"))],
+    }[user.role]
+    return [(endpoint, label) for endpoint, label in items if endpoint in current_app.view_functions]
+
+
+ROLE_LABELS = {"admin": _l("Quản trị"), "chair": _l("Trưởng ban"), "secretary": _l("Thư ký"),
+               "assignee": _l("Đầu mối"), "viewer": _l("Theo dõi")}
+LEVEL_LABELS = {"province": _l("Tỉnh"), "district": _l("Huyện"), "commune": _l("Xã"), "village": _l("Thôn")}
+
+
+def role_label(role) -> str:
+    return str(ROLE_LABELS.get(str(role), role))
+
+
+def unit_label(unit) -> str:
+    """ "Xã Hoằng Trung": the level word before the name, as documents write it."""
+    if unit is None:
+        return ""
+    return f"{LEVEL_LABELS.get(str(unit.level), '')} {unit.name}".strip()
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

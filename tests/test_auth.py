@@ -1,0 +1,82 @@
+from tests.conftest import csrf_token
+
+
+def test_pages_need_login(client, make):
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert client.get("/admin/units").status_code == 302
+
+
+def test_login_form_requires_csrf(client, make):
+    user = make.user("chair", make.unit())
+    response = client.post("/login", data={"username": user.username, "password": make.PASSWORD})
+    assert response.status_code == 400  # CSRFProtect refuses the post
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_message_next_to_field(client, make):
+    user = make.user("chair", make.unit())
+    token = csrf_token(client, "/login")
+    html = client.post("/login", data={"username": user.username, "password": "bad", "csrf_token": token}).get_data(
+        as_text=True)
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in html and "invalid-feedback" in html
+
+
+def test_lockout_after_repeated_failures(client, make):
+    user = make.user("chair", make.unit())
+    for _ in range(5):
+        token = csrf_token(client, "/login")
+        html = client.post("/login", data={"username": user.username, "password": "bad", "csrf_token": token}
+                           ).get_data(as_text=True)
+    assert "tạm khóa" in html
+    token = csrf_token(client, "/login")
+    html = client.post("/login", data={"username": user.username, "password": make.PASSWORD, "csrf_token": token}
+                       ).get_data(as_text=True)
+    assert "tạm khóa" in html
+
+
+def test_login_logout(login, make):
+    user = make.user("admin")
+    client = login(user)
+    assert client.get("/admin/units").status_code == 200
+    token = csrf_token(client, "/admin/units")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/admin/units").status_code == 302
+
+
+def test_open_redirect_refused(client, make):
+    user = make.user("admin")
+    token = csrf_token(client, "/login")
+    response = client.post("/login?next=//evil.example/x", data={"username": user.username,
+                                                                  "password": make.PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_password_change_ends_other_sessions(app, make, login):
+    user = make.user("admin")
+    other = app.test_client()
+    token = csrf_token(other, "/login")
+    other.post("/login", data={"username": user.username, "password": make.PASSWORD, "csrf_token": token})
+    assert other.get("/admin/units").status_code == 200
+
+    client = login(user)
+    token = csrf_token(client, "/account/password")
+    response = client.post("/account/password", data={"current_password": make.PASSWORD,
+                                                       "new_password": "new-pass-456", "confirm": "new-pass-456",
+                                                       "csrf_token": token})
+    assert response.status_code == 302
+    assert client.get("/admin/units").status_code == 200
+    assert other.get("/admin/units").status_code == 302
+
+
+def test_non_admin_cannot_open_admin_pages(login, make):
+    client = login(make.user("chair", make.unit()))
+    assert client.get("/admin/units").status_code == 403
+    assert client.get("/admin/users").status_code == 403
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
