@@ -1,0 +1,85 @@
+"""The four status groups of government reports, as SQL (so the database filters and counts them).
+
+As of a date D, for tasks with a due date in force:
+completed_on_time   completed and the approved submission was on or before the due date;
+completed_late      completed and submitted after it;
+in_progress_on_time open and D <= due date (an open task without a due date counts here too);
+in_progress_overdue open and D > due date.
+Draft, declined and cancelled tasks belong to no group.
+"""
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from ntm_tasks.assignments.models import OPEN_STATUSES, StatusCategory, Task, TaskStatus
+
+DUE_SOON_DAYS = 3
+
+
+def status_category(as_of: date):
+    """SQL expression giving the task's group as of `as_of` (NULL when it belongs to none)."""
+    is_open = Task.status.in_(OPEN_STATUSES)
+    return sa.case(
+        (sa.and_(Task.status == TaskStatus.COMPLETED,
+                 sa.or_(Task.due_date.is_(None), Task.submitted_on <= Task.due_date)),
+         StatusCategory.COMPLETED_ON_TIME.value),
+        (Task.status == TaskStatus.COMPLETED, StatusCategory.COMPLETED_LATE.value),
+        (sa.and_(is_open, sa.or_(Task.due_date.is_(None), Task.due_date >= as_of)),
+         StatusCategory.IN_PROGRESS_ON_TIME.value),
+        (is_open, StatusCategory.IN_PROGRESS_OVERDUE.value),
+        else_=None,
+    )
+
+
+def is_overdue(as_of: date):
+    """SQL condition: open and past its due date as of `as_of`."""
+    return sa.and_(Task.status.in_(OPEN_STATUSES), Task.due_date < as_of)
+
+
+def is_due_soon(as_of: date):
+    """SQL condition: open and due within the next three days (today included)."""
+    return sa.and_(Task.status.in_(OPEN_STATUSES), Task.due_date >= as_of,
+                   Task.due_date <= as_of + timedelta(days=DUE_SOON_DAYS))
+
+
+def has_no_deadline():
+    return sa.and_(Task.status.in_(OPEN_STATUSES), Task.due_date.is_(None))
+
+
+def counted():
+    """SQL condition: the task is counted in reports (not draft, declined or cancelled)."""
+    return Task.status.in_((*OPEN_STATUSES, TaskStatus.COMPLETED))
+
+
+def category_of(task: Task, as_of: date) -> StatusCategory | None:
+    """The same rule for one loaded task (for its page and API representation)."""
+    if task.status == TaskStatus.COMPLETED:
+        on_time = task.due_date is None or (task.submitted_on is not None and task.submitted_on <= task.due_date)
+        return StatusCategory.COMPLETED_ON_TIME if on_time else StatusCategory.COMPLETED_LATE
+    if task.status in OPEN_STATUSES:
+        if task.due_date is None or task.due_date >= as_of:
+            return StatusCategory.IN_PROGRESS_ON_TIME
+        return StatusCategory.IN_PROGRESS_OVERDUE
+    return None
+
+
+def overdue_days(task: Task, as_of: date) -> int:
+    """Days past the due date for an open task; 0 otherwise."""
+    if task.status in OPEN_STATUSES and task.due_date is not None and task.due_date < as_of:
+        return (as_of - task.due_date).days
+    return 0
+
+
+def counts_columns(as_of: date) -> list:
+    """Aggregate columns for report tables: total, the four groups, due soon, no deadline."""
+    category = status_category(as_of)
+
+    def count_where(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    return [
+        count_where(counted()).label("total"),
+        *[count_where(category == c.value).label(c.value) for c in StatusCategory],
+        count_where(is_due_soon(as_of)).label("due_soon"),
+        count_where(has_no_deadline()).label("no_deadline"),
+    ]

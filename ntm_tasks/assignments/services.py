@@ -1,0 +1,285 @@
+"""Rules for tasks: creation, the workflow, progress, extensions. Services flush; the request commits."""
+from datetime import date
+
+import sqlalchemy as sa
+
+from ntm_tasks import permissions as perm
+from ntm_tasks.assignments.models import (OPEN_STATUSES, ExtensionRequest, ExtensionStatus, ProgressReport, Task,
+                                          TaskCriterion, TaskStatus)
+from ntm_tasks.assignments.workflow import ACTIONS
+from ntm_tasks.audit import apply_changes, record
+from ntm_tasks.db import today
+from ntm_tasks.errors import Conflict, Forbidden, Invalid, check_version
+from ntm_tasks.extensions import db
+from ntm_tasks.notifications.models import NotificationKind
+from ntm_tasks.notifications.services import assignees_of, notify
+from ntm_tasks.org.models import Body
+from ntm_tasks.text import fold
+
+RECURRENCE_FREQS = ("weekly", "monthly", "quarterly", "semiannual", "yearly")
+TASK_STATUS_LABELS = {
+    TaskStatus.DRAFT: "Dự thảo", TaskStatus.ASSIGNED: "Đã giao", TaskStatus.IN_PROGRESS: "Đang thực hiện",
+    TaskStatus.DECLINED: "Từ chối", TaskStatus.SUBMITTED: "Chờ duyệt", TaskStatus.COMPLETED: "Hoàn thành",
+    TaskStatus.CANCELLED: "Đã hủy",
+}
+
+
+def check_recurrence(recurrence: dict | None) -> dict | None:
+    """A valid recurrence {"freq", "day", "month"?} or Invalid."""
+    if not recurrence:
+        return None
+    freq, day, month = recurrence.get("freq"), recurrence.get("day"), recurrence.get("month")
+    if freq not in RECURRENCE_FREQS:
+        raise Invalid("Chu kỳ không hợp lệ.", {"recurrence": f"freq phải là một trong {', '.join(RECURRENCE_FREQS)}."})
+    limit = 7 if freq == "weekly" else 31
+    if day is not None and (not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= limit):
+        raise Invalid("Ngày của chu kỳ không hợp lệ.", {"recurrence": f"day phải từ 1 đến {limit}."})
+    result = {"freq": freq, "day": day}
+    if freq == "yearly":
+        if month is not None and (not isinstance(month, int) or not 1 <= month <= 12):
+            raise Invalid("Tháng của chu kỳ không hợp lệ.", {"recurrence": "month phải từ 1 đến 12."})
+        result["month"] = month
+    return result
+
+
+def _check_bodies(giver_unit, lead_body: Body | None, coordinating: list[Body]) -> None:
+    """The lead body lies in the giving unit's subtree or above it; a body is not both lead and coordinating."""
+    if lead_body is None:
+        raise Invalid("Thiếu cơ quan chủ trì.", {"lead_body_id": "Bắt buộc."})
+    if lead_body.is_archived:
+        raise Invalid("Cơ quan đã ngừng sử dụng.", {"lead_body_id": "Cơ quan đã lưu trữ."})
+    path = lead_body.unit.path
+    if not (path.startswith(giver_unit.path) or giver_unit.path.startswith(path)):
+        raise Invalid("Cơ quan chủ trì không thuộc đơn vị này.", {"lead_body_id": "Ngoài đơn vị giao việc."})
+    if any(b.id == lead_body.id for b in coordinating):
+        raise Invalid("Cơ quan chủ trì không đồng thời phối hợp.", {"coordinating_body_ids": "Trùng cơ quan chủ trì."})
+
+
+def refresh_search_text(task: Task) -> None:
+    task.search_text = fold(" ".join(filter(None, [task.title, task.description, task.expected_output])))
+
+
+def create_task(actor, *, unit, lead_body: Body | None, title: str, description: str | None = None,
+                coordinating_bodies=(), due_date: date | None = None, recurrence: dict | None = None,
+                expected_output: str | None = None, criterion_codes=(), meeting=None, conclusion=None,
+                responsible_user=None) -> Task:
+    """Create a task given by `unit` (the meeting's unit); draft while its meeting is a draft, else assigned."""
+    from ntm_tasks.meetings.models import MeetingStatus
+
+    perm.require(perm.can_edit_meetings(actor, unit))
+    title = (title or "").strip()
+    if not title:
+        raise Invalid("Thiếu tên nhiệm vụ.", {"title": "Bắt buộc."})
+    coordinating = list(coordinating_bodies)
+    _check_bodies(unit, lead_body, coordinating)
+    if meeting is not None and due_date is not None and due_date < meeting.held_at.date():
+        raise Invalid("Thời hạn trước ngày họp.", {"due_date": "Phải từ ngày họp trở đi."})
+    draft = meeting is not None and meeting.status == MeetingStatus.DRAFT
+    task = Task(
+        unit_id=unit.id, lead_unit_id=lead_body.unit_id, meeting_id=meeting.id if meeting else None,
+        conclusion_id=conclusion.id if conclusion else None, title=title[:300], description=description,
+        expected_output=expected_output, lead_body_id=lead_body.id, due_date=due_date, original_due_date=due_date,
+        recurrence=check_recurrence(recurrence), responsible_user_id=responsible_user.id if responsible_user else None,
+        status=TaskStatus.DRAFT if draft else TaskStatus.ASSIGNED, assigned_on=None if draft else today(),
+        created_by_id=actor.id,
+    )
+    task.coordinating_bodies = coordinating
+    task.criteria = [TaskCriterion(criterion_code=code) for code in dict.fromkeys(criterion_codes)]
+    refresh_search_text(task)
+    db.session.add(task)
+    db.session.flush()
+    record(task, actor, "created", {"status": [None, task.status], "title": [None, task.title],
+                                    "lead_body_id": [None, lead_body.id], "due_date": [None, due_date]})
+    if not draft:
+        _notify_assigned(task)
+    return task
+
+
+def update_task(actor, task: Task, version: int | None, **values) -> Task:
+    """Edit a task's fields (secretary or chair); every change lands in the history."""
+    perm.require(perm.can_manage_task(actor, task))
+    check_version(task, version)
+    if task.status in (TaskStatus.COMPLETED, TaskStatus.CANCELLED):
+        raise Conflict("Nhiệm vụ đã đóng; hãy mở lại trước khi sửa.")
+    coordinating = values.pop("coordinating_bodies", None)
+    lead_body = values.pop("lead_body", None)
+    codes = values.pop("criterion_codes", None)
+    if "recurrence" in values:
+        values["recurrence"] = check_recurrence(values["recurrence"])
+    if "title" in values and not (values["title"] or "").strip():
+        raise Invalid("Thiếu tên nhiệm vụ.", {"title": "Bắt buộc."})
+    if "due_date" in values and task.status == TaskStatus.DRAFT:
+        values["original_due_date"] = values["due_date"]  # before issue, the date is still being drafted
+    changes = apply_changes(task, values)
+    if lead_body is not None and lead_body.id != task.lead_body_id:
+        _check_bodies(task.unit, lead_body, coordinating if coordinating is not None else task.coordinating_bodies)
+        changes["lead_body_id"] = [task.lead_body_id, lead_body.id]
+        task.lead_body_id, task.lead_unit_id = lead_body.id, lead_body.unit_id
+    if coordinating is not None and {b.id for b in coordinating} != {b.id for b in task.coordinating_bodies}:
+        changes["coordinating_body_ids"] = [[b.id for b in task.coordinating_bodies], [b.id for b in coordinating]]
+        task.coordinating_bodies = list(coordinating)
+    if codes is not None and list(codes) != task.criterion_codes:
+        changes["criterion_codes"] = [task.criterion_codes, list(codes)]
+        task.criteria = [TaskCriterion(criterion_code=c) for c in dict.fromkeys(codes)]
+    if changes:
+        refresh_search_text(task)
+        record(task, actor, "updated", changes)
+        db.session.flush()
+    return task
+
+
+def _may_take(actor, task: Task, who: str) -> bool:
+    if who == "lead_assignee":
+        return perm.is_lead_assignee(actor, task)
+    if who == "editor":
+        return perm.can_manage_task(actor, task)
+    return perm.is_chair_for(actor, task)
+
+
+def allowed_actions(actor, task: Task) -> list[str]:
+    """The workflow actions this user may take on the task now (for buttons; transition() checks again)."""
+    return [name for name, a in ACTIONS.items() if task.status in a.sources and _may_take(actor, task, a.actor)]
+
+
+def transition(actor, task: Task, action: str, note: str | None = None, version: int | None = None,
+               lead_body: Body | None = None) -> Task:
+    """Apply one workflow action: checks role and scope (403), version and status (409), note (422)."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Invalid("Thao tác không hợp lệ.", {"action": f"Phải là một trong {', '.join(ACTIONS)}."})
+    if not _may_take(actor, task, spec.actor):
+        raise Forbidden("Bạn không được thực hiện thao tác này với nhiệm vụ này.")
+    check_version(task, version)
+    if task.status not in spec.sources:
+        raise Conflict(f"Không thể '{action}' khi nhiệm vụ đang ở trạng thái '{task.status.value}'.",
+                       {"action": f"Không áp dụng cho trạng thái {task.status.value}."})
+    note = (note or "").strip() or None
+    if spec.note_required and not note:
+        raise Invalid("Cần ghi rõ lý do.", {"note": "Bắt buộc với thao tác này."})
+    changes = {"status": [task.status, spec.target]}
+    task.status = spec.target
+    if action == "reassign":
+        if lead_body is None:
+            raise Invalid("Cần chọn cơ quan chủ trì mới.", {"lead_body_id": "Bắt buộc."})
+        _check_bodies(task.unit, lead_body, task.coordinating_bodies)
+        changes["lead_body_id"] = [task.lead_body_id, lead_body.id]
+        task.lead_body_id, task.lead_unit_id = lead_body.id, lead_body.unit_id
+        task.assigned_on = today()
+    elif action == "submit":
+        changes["submitted_on"] = [task.submitted_on, today()]
+        task.submitted_on = today()
+    elif action == "approve":
+        changes["completed_on"] = [None, today()]
+        task.completed_on = today()
+        if task.progress != 100:
+            changes["progress"] = [task.progress, 100]
+            task.progress = 100
+    elif action == "reopen":
+        changes["completed_on"] = [task.completed_on, None]
+        task.completed_on = None
+    record(task, actor, action, changes, note)
+    db.session.flush()
+    _notify_after(task, action, note)
+    return task
+
+
+def _notify_assigned(task: Task) -> None:
+    notify(assignees_of([task.lead_body_id, *[b.id for b in task.coordinating_bodies]]), NotificationKind.ASSIGNED,
+           f"Nhiệm vụ mới: {task.title}", task)
+
+
+def _notify_after(task: Task, action: str, note: str | None) -> None:
+    if action == "reassign":
+        _notify_assigned(task)
+    elif action in ("approve", "return"):
+        kind = NotificationKind.APPROVED if action == "approve" else NotificationKind.RETURNED
+        verb = "đã được duyệt" if action == "approve" else "bị trả lại"
+        notify(assignees_of([task.lead_body_id]), kind, f"Nhiệm vụ {verb}: {task.title}"
+               + (f" ({note})" if note else ""), task)
+
+
+def issue_drafts(actor, tasks) -> list[Task]:
+    """Publishing a meeting: its draft tasks become assigned and their assignees are told."""
+    issued = []
+    for task in tasks:
+        if task.status != TaskStatus.DRAFT:
+            continue
+        task.status = TaskStatus.ASSIGNED
+        task.assigned_on = today()
+        record(task, actor, "assigned", {"status": [TaskStatus.DRAFT, TaskStatus.ASSIGNED]})
+        issued.append(task)
+    db.session.flush()
+    for task in issued:
+        _notify_assigned(task)
+    return issued
+
+
+def add_progress(actor, task: Task, progress, note: str | None) -> ProgressReport:
+    """A progress report by an assignee of the lead or a coordinating body, while the task is open."""
+    if not (perm.is_lead_assignee(actor, task) or perm.is_coordinating_assignee(actor, task)):
+        raise Forbidden("Chỉ đầu mối cơ quan chủ trì hoặc phối hợp được báo cáo tiến độ.")
+    if task.status not in OPEN_STATUSES:
+        raise Conflict("Nhiệm vụ không còn mở.", {"progress": f"Trạng thái {task.status.value}."})
+    if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
+        raise Invalid("Tiến độ phải từ 0 đến 100.", {"progress": "Phải là số nguyên từ 0 đến 100."})
+    report = ProgressReport(task_id=task.id, user_id=actor.id, progress=progress, note=(note or "").strip())
+    db.session.add(report)
+    changes = {}
+    if perm.is_lead_assignee(actor, task) and task.progress != progress:
+        # The lead body's figure is the task's; a coordinating body's report is recorded beside it.
+        changes["progress"] = [task.progress, progress]
+        task.progress = progress
+    record(task, actor, "progress", changes or {"progress_report": [None, progress]}, report.note or None)
+    db.session.flush()
+    return report
+
+
+def request_extension(actor, task: Task, requested_due_date: date | None, reason: str | None) -> ExtensionRequest:
+    """Ask for a later due date: the lead body's assignee, or a secretary or chair on its behalf."""
+    if not (perm.is_lead_assignee(actor, task) or perm.can_manage_task(actor, task)):
+        raise Forbidden("Chỉ cơ quan chủ trì (hoặc thư ký, trưởng ban) được xin gia hạn.")
+    if task.status not in OPEN_STATUSES:
+        raise Conflict("Nhiệm vụ không còn mở.", {"requested_due_date": f"Trạng thái {task.status.value}."})
+    if requested_due_date is None:
+        raise Invalid("Thiếu ngày đề nghị.", {"requested_due_date": "Bắt buộc."})
+    if task.due_date is not None and requested_due_date <= task.due_date:
+        raise Invalid("Ngày đề nghị phải sau thời hạn hiện tại.",
+                      {"requested_due_date": f"Phải sau {task.due_date.strftime('%d/%m/%Y')}."})
+    if not (reason or "").strip():
+        raise Invalid("Cần nêu lý do xin gia hạn.", {"reason": "Bắt buộc."})
+    pending = db.session.scalar(sa.select(ExtensionRequest.id).where(
+        ExtensionRequest.task_id == task.id, ExtensionRequest.status == ExtensionStatus.PENDING))
+    if pending:
+        raise Conflict("Đã có một đề nghị gia hạn đang chờ quyết định.", {"requested_due_date": "Đang chờ duyệt."})
+    request = ExtensionRequest(task_id=task.id, requested_due_date=requested_due_date, reason=reason.strip(),
+                               previous_due_date=task.due_date, requested_by_id=actor.id)
+    db.session.add(request)
+    db.session.flush()
+    record(task, actor, "extension_requested", {"requested_due_date": [task.due_date, requested_due_date]},
+           reason.strip())
+    return request
+
+
+def decide_extension(actor, request: ExtensionRequest, approve: bool, note: str | None = None) -> ExtensionRequest:
+    """The chair approves (the due date in force changes, the original stays) or refuses."""
+    from ntm_tasks.db import utcnow
+
+    task = request.task
+    if not perm.is_chair_for(actor, task):
+        raise Forbidden("Chỉ trưởng ban quyết định gia hạn.")
+    if request.status != ExtensionStatus.PENDING:
+        raise Conflict("Đề nghị đã được quyết định.", {"approve": f"Đã {request.status.value}."})
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.decided_by_id, request.decided_at = actor.id, utcnow()
+    request.decision_note = (note or "").strip() or None
+    changes = {"extension": [None, request.status]}
+    if approve:
+        changes["due_date"] = [task.due_date, request.requested_due_date]
+        request.previous_due_date = task.due_date
+        task.due_date = request.requested_due_date
+    record(task, actor, "extension_approved" if approve else "extension_refused", changes, request.decision_note)
+    db.session.flush()
+    verdict = "được chấp thuận" if approve else "không được chấp thuận"
+    notify(assignees_of([task.lead_body_id]), NotificationKind.EXTENSION_DECIDED,
+           f"Đề nghị gia hạn {verdict}: {task.title}", task)
+    return request
