@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=_select_locale)
     ext.bootstrap.init_app(app)
+    ext.limiter.init_app(app)
     ext.api.init_app(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}, "security": [{"bearerAuth": []}]})
 
     with app.app_context():

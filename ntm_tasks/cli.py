@@ -44,3 +44,32 @@ def create_user_command(username, password, role, unit_id, body_ids, full_name):
         raise click.ClickException(f"{error.message} {details}".strip()) from None
     db.session.commit()
     click.echo(user.id)
+
+
+@ntm.command("backup")
+@click.argument("path")
+def backup_command(path):
+    """Write an online backup of the database to PATH."""
+    from ntm_tasks.backup import BackupError, backup
+
+    try:
+        backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {path}")
+
+
+@ntm.command("restore")
+@click.argument("path")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path, yes):
+    """Replace the database's content with the backup at PATH."""
+    from ntm_tasks.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every record with the backup's. Continue?", abort=True)
+    try:
+        restore(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {path}")

@@ -28,6 +28,9 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    LOGIN_RATE_LIMIT = "20 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_DEFAULT_SENDER = "ntm-tasks@localhost"
@@ -44,6 +47,8 @@ def load_config(app, overrides: dict | None) -> None:
             app.config[key] = env[key]
     if env.get("MAIL_PORT"):
         app.config["MAIL_PORT"] = int(env["MAIL_PORT"])
+    if app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if overrides:
         app.config.update(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -1,6 +1,7 @@
 """Extensions, created once here and wired in create_app."""
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -27,3 +28,16 @@ class NtmApi(Api):
 
 
 api = NtmApi()
+
+
+def _login_attempt_key() -> str:
+    """Throttle per address and account name, so one office behind a NAT is not locked out as a whole."""
+    from flask import request
+
+    auth = request.authorization
+    username = request.form.get("username") or (auth.username if auth and auth.username else "")
+    return f"{request.remote_addr}:{username.strip().lower()}"
+
+
+# Only login endpoints carry limits; storage is Redis when configured, else memory (RATELIMIT_STORAGE_URI).
+limiter = Limiter(key_func=_login_attempt_key, in_memory_fallback_enabled=True, swallow_errors=True)

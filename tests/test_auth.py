@@ -80,3 +80,20 @@ def test_security_headers(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_login_throttled_per_address_and_account(app, client, make):
+    user = make.user("chair", make.unit())
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    try:
+        import base64
+
+        bad = {"Authorization": "Basic " + base64.b64encode(f"{user.username}:bad".encode()).decode()}
+        codes = [client.post("/api/v1/tokens", headers=bad).status_code for _ in range(4)]
+        assert codes == [401, 401, 401, 429]
+        assert client.post("/api/v1/tokens", headers=bad).get_json()["error"]["code"] == "too_many_requests"
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "20 per minute"
+        from ntm_tasks.extensions import limiter
+
+        limiter.reset()

@@ -1,13 +1,13 @@
 """Token endpoints, bearer authentication of every other call, and the caller's own record."""
 import marshmallow as ma
-from flask import g, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from ntm_tasks.api.core import PREFIX, PUBLIC_PATHS, BaseSchema, actor, error_response, is_api_request
 from ntm_tasks.auth.login import attempt_login
 from ntm_tasks.auth.tokens import issue_token, revoke_token, token_for
 from ntm_tasks.db import local
-from ntm_tasks.extensions import db
+from ntm_tasks.extensions import db, limiter
 
 bp = Blueprint("tokens_api", __name__, description="Authentication")
 
@@ -52,6 +52,7 @@ def authenticate_api_request():
 
 
 @bp.route("/tokens", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @bp.response(201, TokenSchema)
 @bp.doc(security=[{"basicAuth": []}])
 def create_token():

@@ -3,8 +3,8 @@ import logging
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import g, jsonify, request
-from sqlalchemy.exc import IntegrityError
+from flask import g, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -142,6 +142,23 @@ def register_error_handlers(app) -> None:
             return error_response(409, "conflict", message)
         return error_page(409, message)
 
+    @app.errorhandler(OperationalError)
+    def database_down(error):
+        # The database is unreachable (or busy past the timeout): say so plainly, never a stack trace.
+        _safe_rollback()
+        log.error("database unavailable: %s", error.orig)
+        message = "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau."
+        if is_api_request():
+            response = error_response(503, "unavailable", message)
+        else:
+            # Templates load the current user from the database; render this one as anonymous.
+            from ntm_tasks.extensions import login_manager
+
+            g._login_user = login_manager.anonymous_user()
+            response = app.make_response((render_template("unavailable.html", message=message), 503))
+        response.headers["Retry-After"] = "30"
+        return response
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
@@ -156,6 +173,13 @@ def register_error_handlers(app) -> None:
         if is_api_request():
             return error_response(500, "server_error", "Lỗi hệ thống.")
         return error_page(500, None)
+
+
+def _safe_rollback() -> None:
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.invalidate()
 
 
 def register_api_blueprint(app, bp) -> None:

@@ -1,14 +1,14 @@
 """Log in, log out, change one's password, choose the language."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ntm_tasks.auth.forms import ChangePasswordForm, LoginForm
 from ntm_tasks.auth.login import attempt_login
 from ntm_tasks.errors import Invalid
-from ntm_tasks.extensions import db
+from ntm_tasks.extensions import db, limiter
 from ntm_tasks.org.services import change_password
 
 bp = Blueprint("auth", __name__)
@@ -22,6 +22,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
