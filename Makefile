@@ -31,3 +31,10 @@ test: $(BIN)/.installed
 	else \
 		echo "== PostgreSQL at $(TEST_DATABASE_URL) does not answer: its pass is skipped"; \
 	fi
+
+# Interface strings are written in Vietnamese; the English catalogue translates them.
+.PHONY: translations
+translations: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o ntm_tasks/translations/messages.pot .
+	$(BIN)/pybabel update -i ntm_tasks/translations/messages.pot -d ntm_tasks/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel compile -d ntm_tasks/translations

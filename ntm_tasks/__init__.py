@@ -57,9 +57,11 @@ def _migrations_dir(app: Flask) -> str:
 
 
 def _select_locale():
-    from flask import session
+    from flask import has_request_context, session
     from flask_login import current_user
 
+    if not has_request_context():  # jobs and commands render in the default language
+        return None
     if session.get("lang"):
         return session["lang"]
     if current_user and current_user.is_authenticated and current_user.locale:

@@ -1,4 +1,5 @@
 """Evidence and minutes files: checked for size and type, stored outside the web root under generated names."""
+import io
 import os
 import secrets
 from datetime import datetime
@@ -7,10 +8,9 @@ import sqlalchemy as sa
 from flask import current_app, send_file
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.datastructures import FileStorage
-from werkzeug.utils import secure_filename
 
 from ntm_tasks.db import UTCDateTime, utcnow
-from ntm_tasks.errors import Invalid, TooLarge, UnsupportedType
+from ntm_tasks.errors import Invalid, NotFound, TooLarge, UnsupportedType
 from ntm_tasks.extensions import db
 
 # extension -> (content type we serve it as, accepted leading bytes or None for text)
@@ -20,7 +20,7 @@ ALLOWED = {
     "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
     "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
-    "webp": ("image/webp", (b"RIFF",)),
+    "webp": ("image/webp", (b"RIFF",)),  # and "WEBP" at byte 8, checked below
     "doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
     "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
     "ppt": ("application/vnd.ms-powerpoint", (b"\xd0\xcf\x11\xe0",)),
@@ -32,9 +32,11 @@ ALLOWED = {
     "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
     "txt": ("text/plain; charset=utf-8", None),
     "csv": ("text/csv; charset=utf-8", None),
+    # A saved web page is kept as evidence but only ever served back as plain text, never rendered.
+    "html": ("text/plain; charset=utf-8", None),
+    "htm": ("text/plain; charset=utf-8", None),
 }
 ACCEPT_ATTRIBUTE = ",".join("." + ext for ext in ALLOWED)
-_HTML_MARKERS = (b"<html", b"<script", b"<!doctype", b"<svg", b"<iframe", b"<body")
 
 
 class Attachment(db.Model):
@@ -43,6 +45,7 @@ class Attachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    dossier_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dossier_items.id"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     size: Mapped[int] = mapped_column()
@@ -60,6 +63,13 @@ def _folder() -> str:
     return folder
 
 
+def display_name(raw: str) -> str:
+    """The name shown and offered on download: no directories, no control characters, at most 255."""
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name[-255:] or "file"
+
+
 def _check_type(filename: str, head: bytes) -> str:
     """The content type to serve the file as, or UnsupportedType."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -74,9 +84,9 @@ def _check_type(filename: str, head: bytes) -> str:
         except UnicodeDecodeError as exc:
             if exc.start < len(head) - 4:  # a character cut at the end of the sample is fine
                 raise UnsupportedType("Tệp văn bản phải là UTF-8.", {"file": "Không đọc được nội dung."})
-        if any(marker in head.lower() for marker in _HTML_MARKERS):
-            raise UnsupportedType("Tệp văn bản chứa HTML.", {"file": "Không nhận nội dung HTML."})
-    elif not any(head.startswith(m) for m in magics):
+        if b"\x00" in head:
+            raise UnsupportedType("Tệp văn bản chứa dữ liệu nhị phân.", {"file": "Không đọc được nội dung."})
+    elif not any(head.startswith(m) for m in magics) or (ext == "webp" and head[8:12] != b"WEBP"):
         raise UnsupportedType("Nội dung tệp không khớp với phần mở rộng.", {"file": "Nội dung không hợp lệ."})
     return content_type
 
@@ -85,10 +95,10 @@ def store_upload(upload: FileStorage | None, actor, **owner) -> Attachment:
     """Save an uploaded file for a task or meeting (owner=task_id=… or meeting_id=…)."""
     if upload is None or not upload.filename:
         raise Invalid("Chưa chọn tệp.", {"file": "Bắt buộc."})
-    filename = secure_filename(upload.filename) or "file"
-    original = upload.filename.replace("/", "_").replace("\\", "_")[:255]
+    # The client's name is only a label: the file is stored under a random name in the upload folder.
+    original = display_name(upload.filename)
     head = upload.stream.read(2048)
-    content_type = _check_type(filename, head)
+    content_type = _check_type(original, head)
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     stored_name = secrets.token_hex(16)
     path = os.path.join(_folder(), stored_name)
@@ -102,7 +112,7 @@ def store_upload(upload: FileStorage | None, actor, **owner) -> Attachment:
                     raise TooLarge("Tệp lớn hơn 20 MB.", {"file": "Tối đa 20 MB."})
                 out.write(chunk)
                 chunk = upload.stream.read(64 * 1024)
-    except Exception:
+    except BaseException:
         os.unlink(path)
         raise
     if size == 0:
@@ -119,11 +129,19 @@ def store_upload(upload: FileStorage | None, actor, **owner) -> Attachment:
 
 def send_attachment(attachment: Attachment):
     """Download response: always as an attachment, with our content type, never sniffed as HTML."""
+    path = os.path.join(_folder(), attachment.stored_name)
+    if not os.path.isfile(path):
+        raise NotFound("Tệp không còn trên máy chủ.")
+    # Files are at most 20 MB: read whole, so no file handle outlives a response its client never closes.
+    with open(path, "rb") as stored:
+        content = io.BytesIO(stored.read())
     response = send_file(
-        os.path.join(_folder(), attachment.stored_name),
+        content,
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.filename,
+        last_modified=attachment.created_at,
+        etag=f"attachment-{attachment.id}",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -73,3 +73,63 @@ def restore_command(path, yes):
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored from {path}")
+
+
+@ntm.command("run-scheduled")
+@click.option("--date", "day", default=None, help="The day to run for (YYYY-MM-DD); default today (NTM_TODAY honoured).")
+@click.option("--weekly/--no-weekly", default=None, help="Send the weekly digest (default: on Mondays).")
+@click.option("--monthly/--no-monthly", default=None, help="Run the monthly clean-up (default: on the 1st).")
+def run_scheduled_command(day, weekly, monthly):
+    """Do the scheduled work once, for a system cron when there is no Redis (rq cron does it otherwise)."""
+    from datetime import date
+
+    from ntm_tasks.db import today
+    from ntm_tasks.jobs import run_scheduled
+
+    try:
+        when = date.fromisoformat(day) if day else today()
+    except ValueError:
+        raise click.BadParameter("YYYY-MM-DD", param_hint="--date") from None
+    try:
+        results = run_scheduled(when, weekly=weekly, monthly=monthly)
+    except Exception as error:
+        raise click.ClickException(f"scheduled work for {when} failed: {error}") from None
+    for part, steps in results.items():
+        click.echo(f"{when} {part}: " + ", ".join(f"{name}={value}" for name, value in steps.items()))
+
+
+@ntm.command("bench-data")
+@click.option("--communes", type=click.IntRange(min=1), default=170, show_default=True)
+@click.option("--years", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--tasks-per-commune-year", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--password", default=None, help="The password of every account (default: bench-pass-2025).")
+def bench_data_command(communes, years, seed, tasks_per_commune_year, password):
+    """Fill an empty database with a synthetic province for the benchmark (bench/run.py)."""
+    import time
+
+    from ntm_tasks.bench.generate import DEFAULT_PASSWORD, NotEmpty, generate
+    from ntm_tasks.db import today
+
+    started = time.perf_counter()
+    with db.engine.connect() as conn, click.progressbar(length=communes + 1, label="Generating") as bar:
+        try:
+            summary = generate(conn, communes=communes, years=years, seed=seed, today=today(),
+                               tasks_per_commune_year=tasks_per_commune_year, password=password or DEFAULT_PASSWORD,
+                               progress=bar.update)
+        except NotEmpty as error:
+            raise click.ClickException(f"bench-data needs an empty database: {error}") from None
+    for table, count in summary.counts.items():
+        click.echo(f"{table:26} {count:>10,}")
+    click.echo(f"Done in {time.perf_counter() - started:.0f} s. Province id {summary.province_id}; "
+               f"every account's password is {summary.password!r} (e.g. tinh.chutich, x001.chutich, x001.cq03).")
+
+
+@ntm.command("load-criteria")
+def load_criteria_command():
+    """Load or update the national criteria sets shipped with the app (idempotent)."""
+    from ntm_tasks.oversight.criteria import load_national_sets
+
+    written = load_national_sets()
+    db.session.commit()
+    click.echo(f"{written} criteria set(s) loaded or updated." if written else "Criteria sets already up to date.")

@@ -34,6 +34,18 @@ class Config:
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_DEFAULT_SENDER = "ntm-tasks@localhost"
+    # Background jobs and e-mail (notifications package, jobs.py)
+    RQ_QUEUE = "ntm"
+    JOB_RETRY_INTERVALS: tuple = (10, 60, 300)  # seconds before the 1st, 2nd and 3rd retry
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False  # STARTTLS on a plain connection
+    MAIL_USE_SSL = False  # SMTP over TLS from the start (port 465)
+    MAIL_TIMEOUT = 30
+    PUBLIC_URL = "http://127.0.0.1:5000"  # the address people open; e-mails link to it
+    EXPORT_FOLDER: str | None = None  # default: instance/exports
+    EXPORT_KEEP_DAYS = 30
+    JOB_RECORD_KEEP_DAYS = 90
 
 
 def load_config(app, overrides: dict | None) -> None:
@@ -47,6 +59,14 @@ def load_config(app, overrides: dict | None) -> None:
             app.config[key] = env[key]
     if env.get("MAIL_PORT"):
         app.config["MAIL_PORT"] = int(env["MAIL_PORT"])
+    for key in ("RQ_QUEUE", "MAIL_USERNAME", "MAIL_PASSWORD", "PUBLIC_URL", "EXPORT_FOLDER"):
+        if env.get(key):
+            app.config[key] = env[key]
+    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if env.get(key):
+            app.config[key] = env[key].strip().lower() in ("1", "true", "yes", "on")
+    if env.get("JOB_RETRY_INTERVALS"):
+        app.config["JOB_RETRY_INTERVALS"] = tuple(int(x) for x in env["JOB_RETRY_INTERVALS"].split(","))
     if app.config.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if overrides:
@@ -55,6 +75,7 @@ def load_config(app, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config["UPLOAD_FOLDER"] = app.config.get("UPLOAD_FOLDER") or os.path.join(app.instance_path, "uploads")
+    app.config["EXPORT_FOLDER"] = app.config.get("EXPORT_FOLDER") or os.path.join(app.instance_path, "exports")
 
 
 def _normalise_db_url(url: str) -> str:

@@ -141,3 +141,78 @@ def require_visible(obj, visible: bool):
     if obj is None or not visible:
         raise NotFound("Không tìm thấy.")
     return obj
+
+
+# --- oversight: dashboards, reports, criteria, dossiers ---------------------------------------------
+
+def can_view_oversight(user, unit=None) -> bool:
+    """Chairs, secretaries, viewers and admins read dashboards and reports of the units in their scope."""
+    return user.role in READERS and (unit is None or unit_in_scope(user, unit))
+
+
+def can_assess(user, unit) -> bool:
+    """Secretaries and chairs record criteria assessments of units in their scope."""
+    return user.role in EDITORS and unit_in_scope(user, unit)
+
+
+def can_view_dossier(user, dossier) -> bool:
+    return user.role in READERS and unit_in_scope(user, dossier.unit)
+
+
+def can_manage_dossier(user, unit) -> bool:
+    """Secretaries and chairs prepare a unit's dossiers, supply their documents and record their course."""
+    return user.role in EDITORS and unit_in_scope(user, unit)
+
+
+def can_manage_criteria_sets(user, province=None) -> bool:
+    """Admins add provincial sets for provinces in their scope; national ones need a whole-tree admin."""
+    if user.role != Role.ADMIN:
+        return False
+    return user.unit is None if province is None else unit_in_scope(user, province)
+
+
+def criteria_set_visible(user, criteria_set) -> bool:
+    """National sets are for everyone; a provincial set for the people of that province and those above it."""
+    province = criteria_set.province_unit
+    if province is None or user.unit is None:
+        return True
+    return unit_in_scope(user, province) or user.unit.path.startswith(province.path)
+
+
+# --- assignments: progress, evidence, extensions --------------------------------------------------
+
+def can_report_progress(user, task) -> bool:
+    """Assignees of the lead or a coordinating body report progress."""
+    return is_lead_assignee(user, task) or is_coordinating_assignee(user, task)
+
+
+def can_attach_evidence(user, task) -> bool:
+    """Assignees of the lead or coordinating bodies, and secretaries and chairs in scope, attach evidence."""
+    return can_report_progress(user, task) or can_manage_task(user, task)
+
+
+def can_request_extension(user, task) -> bool:
+    """The lead body's assignee asks for more time, or a secretary or chair on its behalf."""
+    return is_lead_assignee(user, task) or can_manage_task(user, task)
+
+
+# --- notifications, exports, jobs -----------------------------------------------------------------
+
+def can_request_export(user, unit) -> bool:
+    """Chairs, secretaries, viewers and admins export the reports of units in their scope."""
+    return user.role in READERS and unit_in_scope(user, unit)
+
+
+def can_see_export(user, export) -> bool:
+    """An export is its requester's, and readable by whoever may request it for the same unit."""
+    return export.requested_by_id == user.id or can_request_export(user, export.unit)
+
+
+def can_see_notification(user, notification) -> bool:
+    """A notification is its addressee's alone."""
+    return notification.user_id == user.id
+
+
+def can_watch_jobs(user) -> bool:
+    """The queues, failed jobs and job records are for admins."""
+    return user.role == Role.ADMIN

@@ -23,7 +23,8 @@ def init_web(app: Flask) -> None:
     def _inject():
         from ntm_tasks.db import today
 
-        return {"today": today(), "get_locale": get_locale, "nav_items": nav_items, "role_label": role_label, "unit_label": unit_label}
+        return {"today": today(), "get_locale": get_locale, "nav_items": nav_items, "role_label": role_label, "unit_label": unit_label,
+                "view_functions": app.view_functions}
 
 
 @login_manager.user_loader
@@ -63,16 +64,19 @@ def nav_items(user) -> list[tuple[str, str]]:
 
     items = {
         Role.ADMIN: [("org.units", _l("Đơn vị")), ("org.users", _l("Tài khoản")),
-                     ("oversight.dashboard", _l("Tổng quan"))],
+                     ("oversight.dashboard", _l("Tổng quan")), ("notifications.admin_jobs", _l("Tác vụ nền"))],
         Role.CHAIR: [("oversight.dashboard", _l("Tổng quan")), ("meetings.index", _l("Cuộc họp")),
                      ("assignments.index", _l("Nhiệm vụ")), ("oversight.dossiers", _l("Hồ sơ")),
-                     ("oversight.criteria", _l("Tiêu chí"))],
+                     ("oversight.criteria", _l("Tiêu chí")),
+                     ("notifications.export_index", _l("Báo cáo"))],
         Role.SECRETARY: [("meetings.index", _l("Cuộc họp")), ("assignments.index", _l("Nhiệm vụ")),
-                         ("oversight.dashboard", _l("Tổng quan")), ("oversight.dossiers", _l("Hồ sơ"))],
+                         ("oversight.dashboard", _l("Tổng quan")), ("oversight.dossiers", _l("Hồ sơ")),
+                         ("notifications.export_index", _l("Báo cáo"))],
         Role.ASSIGNEE: [("assignments.mine", _l("Việc của tôi")), ("assignments.index", _l("Nhiệm vụ")),
                         ("meetings.index", _l("Cuộc họp"))],
         Role.VIEWER: [("oversight.dashboard", _l("Tổng quan")), ("meetings.index", _l("Cuộc họp")),
-                      ("assignments.index", _l("Nhiệm vụ")), ("oversight.criteria", _l("Tiêu chí"))],
+                      ("assignments.index", _l("Nhiệm vụ")), ("oversight.criteria", _l("Tiêu chí")),
+                      ("notifications.export_index", _l("Báo cáo"))],
     }[user.role]
     return [(endpoint, label) for endpoint, label in items if endpoint in current_app.view_functions]
 

@@ -70,3 +70,15 @@ def task(lead_body: Body, meeting_=None, status: str = "assigned", due_date=None
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def notification(user_, kind: str = "assigned", task_=None, message: str | None = None, is_read: bool = False,
+                 dedupe_key: str | None = None):
+    """A notification row for `user_` (built directly)."""
+    from ntm_tasks.notifications.models import Notification, NotificationKind
+
+    row = Notification(user_id=user_.id, kind=NotificationKind(kind), task_id=task_.id if task_ else None,
+                       message=message or f"Thông báo {next(_seq)}", is_read=is_read, dedupe_key=dedupe_key)
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -78,20 +78,12 @@ def delete_token():
 
 
 def me_payload(user) -> dict:
-    from flask import url_for
+    from ntm_tasks.oversight.calendar import calendar_url
 
     return {
         "id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role.value,
-        "unit_id": user.unit_id, "body_ids": user.body_ids,
-        "calendar_url": url_for("oversight_api.calendar_feed", token=user.calendar_token, _external=True)
-        if user.calendar_token and "oversight_api.calendar_feed" in _endpoints() else None,
+        "unit_id": user.unit_id, "body_ids": user.body_ids, "calendar_url": calendar_url(user),
     }
-
-
-def _endpoints():
-    from flask import current_app
-
-    return current_app.view_functions
 
 
 @bp.route("/me")

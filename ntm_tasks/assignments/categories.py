@@ -17,7 +17,11 @@ DUE_SOON_DAYS = 3
 
 
 def status_category(as_of: date):
-    """SQL expression giving the task's group as of `as_of` (NULL when it belongs to none)."""
+    """SQL expression giving the task's group as of `as_of` (NULL when it belongs to none).
+
+    To GROUP BY it, build it once and use that same object in the SELECT and the GROUP BY: PostgreSQL matches
+    the two by their text, and two separate builds differ in their parameter names.
+    """
     is_open = Task.status.in_(OPEN_STATUSES)
     return sa.case(
         (sa.and_(Task.status == TaskStatus.COMPLETED,

@@ -67,7 +67,7 @@ class Task(VersionMixin, TimestampMixin, db.Model):
     responsible_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     due_date: Mapped[date | None] = mapped_column(sa.Date)  # in force, after approved extensions
     original_due_date: Mapped[date | None] = mapped_column(sa.Date)
-    recurrence: Mapped[dict | None] = mapped_column(sa.JSON)
+    recurrence: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))  # None is SQL NULL, not JSON null
     status: Mapped[TaskStatus] = mapped_column(
         sa.Enum(TaskStatus, native_enum=False, length=20), default=TaskStatus.DRAFT
     )

@@ -4,11 +4,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from ntm_tasks import permissions as perm
-from ntm_tasks.assignments.models import (OPEN_STATUSES, ExtensionRequest, ExtensionStatus, ProgressReport, Task,
-                                          TaskCriterion, TaskStatus)
+from ntm_tasks.assignments.models import (OPEN_STATUSES, ExtensionRequest, ExtensionStatus, ProgressReport,
+                                          StatusCategory, Task, TaskCriterion, TaskStatus)
 from ntm_tasks.assignments.workflow import ACTIONS
 from ntm_tasks.audit import apply_changes, record
-from ntm_tasks.db import today
+from ntm_tasks.db import today, utcnow
 from ntm_tasks.errors import Conflict, Forbidden, Invalid, check_version
 from ntm_tasks.extensions import db
 from ntm_tasks.notifications.models import NotificationKind
@@ -17,6 +17,12 @@ from ntm_tasks.org.models import Body
 from ntm_tasks.text import fold
 
 RECURRENCE_FREQS = ("weekly", "monthly", "quarterly", "semiannual", "yearly")
+EDITABLE_FIELDS = {"title", "description", "expected_output", "due_date", "recurrence", "responsible_user_id"}
+STATUS_CATEGORY_LABELS = {
+    StatusCategory.COMPLETED_ON_TIME: "Hoàn thành đúng hạn", StatusCategory.COMPLETED_LATE: "Hoàn thành quá hạn",
+    StatusCategory.IN_PROGRESS_ON_TIME: "Đang thực hiện trong hạn",
+    StatusCategory.IN_PROGRESS_OVERDUE: "Đang thực hiện quá hạn",
+}
 TASK_STATUS_LABELS = {
     TaskStatus.DRAFT: "Dự thảo", TaskStatus.ASSIGNED: "Đã giao", TaskStatus.IN_PROGRESS: "Đang thực hiện",
     TaskStatus.DECLINED: "Từ chối", TaskStatus.SUBMITTED: "Chờ duyệt", TaskStatus.COMPLETED: "Hoàn thành",
@@ -36,26 +42,36 @@ def check_recurrence(recurrence: dict | None) -> dict | None:
         raise Invalid("Ngày của chu kỳ không hợp lệ.", {"recurrence": f"day phải từ 1 đến {limit}."})
     result = {"freq": freq, "day": day}
     if freq == "yearly":
-        if month is not None and (not isinstance(month, int) or not 1 <= month <= 12):
+        if month is not None and (not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12):
             raise Invalid("Tháng của chu kỳ không hợp lệ.", {"recurrence": "month phải từ 1 đến 12."})
         result["month"] = month
     return result
 
 
+def _related(giver_unit, body: Body) -> bool:
+    """A body may take part when its unit lies in the giving unit's subtree or above it."""
+    path = body.unit.path
+    return path.startswith(giver_unit.path) or giver_unit.path.startswith(path)
+
+
 def _check_bodies(giver_unit, lead_body: Body | None, coordinating: list[Body]) -> None:
-    """The lead body lies in the giving unit's subtree or above it; a body is not both lead and coordinating."""
+    """The bodies lie in the giving unit's subtree or above it; a body is not both lead and coordinating."""
     if lead_body is None:
         raise Invalid("Thiếu cơ quan chủ trì.", {"lead_body_id": "Bắt buộc."})
     if lead_body.is_archived:
         raise Invalid("Cơ quan đã ngừng sử dụng.", {"lead_body_id": "Cơ quan đã lưu trữ."})
-    path = lead_body.unit.path
-    if not (path.startswith(giver_unit.path) or giver_unit.path.startswith(path)):
+    if not _related(giver_unit, lead_body):
         raise Invalid("Cơ quan chủ trì không thuộc đơn vị này.", {"lead_body_id": "Ngoài đơn vị giao việc."})
+    for body in coordinating:
+        if body.is_archived or not _related(giver_unit, body):
+            raise Invalid("Cơ quan phối hợp không hợp lệ.",
+                          {"coordinating_body_ids": f"Cơ quan {body.id} ngoài đơn vị giao việc hoặc đã lưu trữ."})
     if any(b.id == lead_body.id for b in coordinating):
         raise Invalid("Cơ quan chủ trì không đồng thời phối hợp.", {"coordinating_body_ids": "Trùng cơ quan chủ trì."})
 
 
 def refresh_search_text(task: Task) -> None:
+    """Fold the task's texts into `search_text`, which search matches without diacritics."""
     task.search_text = fold(" ".join(filter(None, [task.title, task.description, task.expected_output])))
 
 
@@ -64,6 +80,7 @@ def create_task(actor, *, unit, lead_body: Body | None, title: str, description:
                 expected_output: str | None = None, criterion_codes=(), meeting=None, conclusion=None,
                 responsible_user=None) -> Task:
     """Create a task given by `unit` (the meeting's unit); draft while its meeting is a draft, else assigned."""
+    from ntm_tasks.db import local
     from ntm_tasks.meetings.models import MeetingStatus
 
     perm.require(perm.can_edit_meetings(actor, unit))
@@ -72,7 +89,7 @@ def create_task(actor, *, unit, lead_body: Body | None, title: str, description:
         raise Invalid("Thiếu tên nhiệm vụ.", {"title": "Bắt buộc."})
     coordinating = list(coordinating_bodies)
     _check_bodies(unit, lead_body, coordinating)
-    if meeting is not None and due_date is not None and due_date < meeting.held_at.date():
+    if meeting is not None and due_date is not None and due_date < local(meeting.held_at).date():
         raise Invalid("Thời hạn trước ngày họp.", {"due_date": "Phải từ ngày họp trở đi."})
     draft = meeting is not None and meeting.status == MeetingStatus.DRAFT
     task = Task(
@@ -91,7 +108,7 @@ def create_task(actor, *, unit, lead_body: Body | None, title: str, description:
     record(task, actor, "created", {"status": [None, task.status], "title": [None, task.title],
                                     "lead_body_id": [None, lead_body.id], "due_date": [None, due_date]})
     if not draft:
-        _notify_assigned(task)
+        notify_assigned(task)
     return task
 
 
@@ -104,27 +121,40 @@ def update_task(actor, task: Task, version: int | None, **values) -> Task:
     coordinating = values.pop("coordinating_bodies", None)
     lead_body = values.pop("lead_body", None)
     codes = values.pop("criterion_codes", None)
+    unknown = set(values) - EDITABLE_FIELDS
+    if unknown:  # the status and the dates of the workflow change only through transition()
+        raise TypeError(f"update_task() cannot set {', '.join(sorted(unknown))}")
     if "recurrence" in values:
         values["recurrence"] = check_recurrence(values["recurrence"])
-    if "title" in values and not (values["title"] or "").strip():
-        raise Invalid("Thiếu tên nhiệm vụ.", {"title": "Bắt buộc."})
+    if "title" in values:
+        values["title"] = (values["title"] or "").strip()[:300]
+        if not values["title"]:
+            raise Invalid("Thiếu tên nhiệm vụ.", {"title": "Bắt buộc."})
     if "due_date" in values and task.status == TaskStatus.DRAFT:
         values["original_due_date"] = values["due_date"]  # before issue, the date is still being drafted
+    new_lead = lead_body if lead_body is not None and lead_body.id != task.lead_body_id else None
+    coordinating_changed = coordinating is not None and (
+        {b.id for b in coordinating} != {b.id for b in task.coordinating_bodies})
+    if new_lead is not None or coordinating_changed:
+        _check_bodies(task.unit, new_lead or task.lead_body,
+                      coordinating if coordinating is not None else task.coordinating_bodies)
     changes = apply_changes(task, values)
-    if lead_body is not None and lead_body.id != task.lead_body_id:
-        _check_bodies(task.unit, lead_body, coordinating if coordinating is not None else task.coordinating_bodies)
-        changes["lead_body_id"] = [task.lead_body_id, lead_body.id]
-        task.lead_body_id, task.lead_unit_id = lead_body.id, lead_body.unit_id
-    if coordinating is not None and {b.id for b in coordinating} != {b.id for b in task.coordinating_bodies}:
+    if new_lead is not None:
+        changes["lead_body_id"] = [task.lead_body_id, new_lead.id]
+        task.lead_body_id, task.lead_unit_id = new_lead.id, new_lead.unit_id
+        task.lead_body = new_lead
+    if coordinating_changed:
         changes["coordinating_body_ids"] = [[b.id for b in task.coordinating_bodies], [b.id for b in coordinating]]
         task.coordinating_bodies = list(coordinating)
-    if codes is not None and list(codes) != task.criterion_codes:
-        changes["criterion_codes"] = [task.criterion_codes, list(codes)]
+    if codes is not None and list(dict.fromkeys(codes)) != task.criterion_codes:
+        changes["criterion_codes"] = [task.criterion_codes, list(dict.fromkeys(codes))]
         task.criteria = [TaskCriterion(criterion_code=c) for c in dict.fromkeys(codes)]
     if changes:
         refresh_search_text(task)
         record(task, actor, "updated", changes)
         db.session.flush()
+        if new_lead is not None and task.status != TaskStatus.DRAFT:
+            notify_assigned(task)
     return task
 
 
@@ -151,25 +181,31 @@ def transition(actor, task: Task, action: str, note: str | None = None, version:
         raise Forbidden("Bạn không được thực hiện thao tác này với nhiệm vụ này.")
     check_version(task, version)
     if task.status not in spec.sources:
-        raise Conflict(f"Không thể '{action}' khi nhiệm vụ đang ở trạng thái '{task.status.value}'.",
+        raise Conflict(f"Không thể thực hiện thao tác này khi nhiệm vụ đang ở trạng thái "
+                       f"“{TASK_STATUS_LABELS[task.status]}”.",
                        {"action": f"Không áp dụng cho trạng thái {task.status.value}."})
     note = (note or "").strip() or None
     if spec.note_required and not note:
         raise Invalid("Cần ghi rõ lý do.", {"note": "Bắt buộc với thao tác này."})
-    changes = {"status": [task.status, spec.target]}
-    task.status = spec.target
     if action == "reassign":
         if lead_body is None:
             raise Invalid("Cần chọn cơ quan chủ trì mới.", {"lead_body_id": "Bắt buộc."})
+        if lead_body.id == task.lead_body_id:
+            raise Invalid("Hãy giao cho một cơ quan khác.", {"lead_body_id": "Trùng cơ quan đã từ chối."})
         _check_bodies(task.unit, lead_body, task.coordinating_bodies)
+    # Every check is done: only now does the task change, so a refused action leaves nothing behind.
+    changes = {"status": [task.status, spec.target]}
+    task.status = spec.target
+    if action == "reassign":
         changes["lead_body_id"] = [task.lead_body_id, lead_body.id]
         task.lead_body_id, task.lead_unit_id = lead_body.id, lead_body.unit_id
+        task.lead_body = lead_body
         task.assigned_on = today()
     elif action == "submit":
         changes["submitted_on"] = [task.submitted_on, today()]
         task.submitted_on = today()
     elif action == "approve":
-        changes["completed_on"] = [None, today()]
+        changes["completed_on"] = [task.completed_on, today()]
         task.completed_on = today()
         if task.progress != 100:
             changes["progress"] = [task.progress, 100]
@@ -183,14 +219,15 @@ def transition(actor, task: Task, action: str, note: str | None = None, version:
     return task
 
 
-def _notify_assigned(task: Task) -> None:
+def notify_assigned(task: Task) -> None:
+    """Tell the assignees of the task's bodies that it is theirs."""
     notify(assignees_of([task.lead_body_id, *[b.id for b in task.coordinating_bodies]]), NotificationKind.ASSIGNED,
            f"Nhiệm vụ mới: {task.title}", task)
 
 
 def _notify_after(task: Task, action: str, note: str | None) -> None:
     if action == "reassign":
-        _notify_assigned(task)
+        notify_assigned(task)
     elif action in ("approve", "return"):
         kind = NotificationKind.APPROVED if action == "approve" else NotificationKind.RETURNED
         verb = "đã được duyệt" if action == "approve" else "bị trả lại"
@@ -210,13 +247,13 @@ def issue_drafts(actor, tasks) -> list[Task]:
         issued.append(task)
     db.session.flush()
     for task in issued:
-        _notify_assigned(task)
+        notify_assigned(task)
     return issued
 
 
 def add_progress(actor, task: Task, progress, note: str | None) -> ProgressReport:
     """A progress report by an assignee of the lead or a coordinating body, while the task is open."""
-    if not (perm.is_lead_assignee(actor, task) or perm.is_coordinating_assignee(actor, task)):
+    if not perm.can_report_progress(actor, task):
         raise Forbidden("Chỉ đầu mối cơ quan chủ trì hoặc phối hợp được báo cáo tiến độ.")
     if task.status not in OPEN_STATUSES:
         raise Conflict("Nhiệm vụ không còn mở.", {"progress": f"Trạng thái {task.status.value}."})
@@ -236,7 +273,7 @@ def add_progress(actor, task: Task, progress, note: str | None) -> ProgressRepor
 
 def request_extension(actor, task: Task, requested_due_date: date | None, reason: str | None) -> ExtensionRequest:
     """Ask for a later due date: the lead body's assignee, or a secretary or chair on its behalf."""
-    if not (perm.is_lead_assignee(actor, task) or perm.can_manage_task(actor, task)):
+    if not perm.can_request_extension(actor, task):
         raise Forbidden("Chỉ cơ quan chủ trì (hoặc thư ký, trưởng ban) được xin gia hạn.")
     if task.status not in OPEN_STATUSES:
         raise Conflict("Nhiệm vụ không còn mở.", {"requested_due_date": f"Trạng thái {task.status.value}."})
@@ -245,11 +282,11 @@ def request_extension(actor, task: Task, requested_due_date: date | None, reason
     if task.due_date is not None and requested_due_date <= task.due_date:
         raise Invalid("Ngày đề nghị phải sau thời hạn hiện tại.",
                       {"requested_due_date": f"Phải sau {task.due_date.strftime('%d/%m/%Y')}."})
+    if requested_due_date < today():
+        raise Invalid("Ngày đề nghị đã qua.", {"requested_due_date": "Không được trước hôm nay."})
     if not (reason or "").strip():
         raise Invalid("Cần nêu lý do xin gia hạn.", {"reason": "Bắt buộc."})
-    pending = db.session.scalar(sa.select(ExtensionRequest.id).where(
-        ExtensionRequest.task_id == task.id, ExtensionRequest.status == ExtensionStatus.PENDING))
-    if pending:
+    if pending_extension(task) is not None:
         raise Conflict("Đã có một đề nghị gia hạn đang chờ quyết định.", {"requested_due_date": "Đang chờ duyệt."})
     request = ExtensionRequest(task_id=task.id, requested_due_date=requested_due_date, reason=reason.strip(),
                                previous_due_date=task.due_date, requested_by_id=actor.id)
@@ -260,15 +297,18 @@ def request_extension(actor, task: Task, requested_due_date: date | None, reason
     return request
 
 
-def decide_extension(actor, request: ExtensionRequest, approve: bool, note: str | None = None) -> ExtensionRequest:
+def decide_extension(actor, request: ExtensionRequest, approve: bool, note: str | None = None,
+                     version: int | None = None) -> ExtensionRequest:
     """The chair approves (the due date in force changes, the original stays) or refuses."""
-    from ntm_tasks.db import utcnow
-
     task = request.task
     if not perm.is_chair_for(actor, task):
         raise Forbidden("Chỉ trưởng ban quyết định gia hạn.")
+    if version is not None:
+        check_version(request, version)
     if request.status != ExtensionStatus.PENDING:
         raise Conflict("Đề nghị đã được quyết định.", {"approve": f"Đã {request.status.value}."})
+    if approve and task.status not in OPEN_STATUSES:
+        raise Conflict("Nhiệm vụ không còn mở; chỉ có thể từ chối.", {"approve": f"Trạng thái {task.status.value}."})
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     request.decided_by_id, request.decided_at = actor.id, utcnow()
     request.decision_note = (note or "").strip() or None
@@ -283,3 +323,44 @@ def decide_extension(actor, request: ExtensionRequest, approve: bool, note: str 
     notify(assignees_of([task.lead_body_id]), NotificationKind.EXTENSION_DECIDED,
            f"Đề nghị gia hạn {verdict}: {task.title}", task)
     return request
+
+
+def may_attach(actor, task: Task) -> bool:
+    """Editors in scope attach files at any time; assignees of the task's bodies while it is open."""
+    return perm.can_manage_task(actor, task) or (
+        perm.can_attach_evidence(actor, task) and task.status in OPEN_STATUSES)
+
+
+def add_attachment(actor, task: Task, upload):
+    """Store an evidence file for the task (size and type checked) and note it in the history."""
+    from ntm_tasks.attachments import store_upload
+
+    if not perm.can_attach_evidence(actor, task):
+        raise Forbidden("Bạn không được đính kèm tệp cho nhiệm vụ này.")
+    if not may_attach(actor, task):
+        raise Conflict("Nhiệm vụ không còn mở.", {"file": f"Trạng thái {task.status.value}."})
+    attachment = store_upload(upload, actor, task_id=task.id)
+    record(task, actor, "attachment_added", {"attachment": [None, attachment.filename]})
+    db.session.flush()
+    return attachment
+
+
+def pending_extension(task: Task) -> ExtensionRequest | None:
+    """The task's extension request still waiting for the chair, if any."""
+    return db.session.scalar(sa.select(ExtensionRequest).where(
+        ExtensionRequest.task_id == task.id, ExtensionRequest.status == ExtensionStatus.PENDING))
+
+
+def abilities(actor, task: Task) -> dict:
+    """What the user may do on the task now, for its page (each service checks again when asked)."""
+    is_open = task.status in OPEN_STATUSES
+    pending = pending_extension(task)
+    return {
+        "actions": allowed_actions(actor, task),
+        "edit": perm.can_manage_task(actor, task) and task.status not in (TaskStatus.COMPLETED, TaskStatus.CANCELLED),
+        "progress": is_open and perm.can_report_progress(actor, task),
+        "attach": may_attach(actor, task),
+        "request_extension": is_open and pending is None and perm.can_request_extension(actor, task),
+        "decide_extension": pending is not None and perm.is_chair_for(actor, task),
+        "pending_extension": pending,
+    }

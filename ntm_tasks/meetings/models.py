@@ -55,7 +55,7 @@ class Meeting(VersionMixin, TimestampMixin, db.Model):
     held_at: Mapped[datetime] = mapped_column(UTCDateTime)
     location: Mapped[str | None] = mapped_column(sa.String(300))
     chair: Mapped[str | None] = mapped_column(sa.String(200))
-    guests: Mapped[str | None] = mapped_column(sa.Text)  # free-text participants outside the bodies list
+    guests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # participants named in free text
     summary: Mapped[str | None] = mapped_column(sa.Text)  # the situation reported
     difficulties: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[MeetingStatus] = mapped_column(
@@ -70,7 +70,7 @@ class Meeting(VersionMixin, TimestampMixin, db.Model):
     unit = relationship("Unit")
     created_by = relationship("User")
     participants: Mapped[list["Body"]] = relationship(secondary="meeting_participants")  # noqa: F821
-    documents: Mapped[list[LegalDocument]] = relationship(secondary=meeting_documents)
+    documents: Mapped[list[LegalDocument]] = relationship(secondary=meeting_documents, order_by=LegalDocument.id)
     conclusions: Mapped[list["Conclusion"]] = relationship(
         back_populates="meeting", order_by="Conclusion.position"
     )
@@ -95,5 +95,6 @@ class Conclusion(TimestampMixin, db.Model):
     number: Mapped[str | None] = mapped_column(sa.String(10))
     addressee: Mapped[str | None] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="conclusions")

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from ntm_tasks.forms import choices
 from ntm_tasks.org.models import BodyKind, Role, UnitLevel
 
 LEVEL_CHOICES = [(UnitLevel.PROVINCE.value, _l("Tỉnh")), (UnitLevel.DISTRICT.value, _l("Huyện (trước 2025)")),
@@ -15,7 +16,7 @@ KIND_CHOICES = [(k.value, k.value) for k in BodyKind]
 
 class UnitForm(FlaskForm):
     name = StringField(_l("Tên"), validators=[DataRequired(), Length(max=200)])
-    level = SelectField(_l("Cấp"), choices=LEVEL_CHOICES)
+    level = SelectField(_l("Cấp"), choices=choices(LEVEL_CHOICES))
     parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=int)
     code = StringField(_l("Mã"), validators=[Optional(), Length(max=20)])
     standard_bodies = BooleanField(_l("Tạo các cơ quan chuẩn của cấp này"), default=True)
@@ -37,7 +38,7 @@ class MergeForm(FlaskForm):
 class BodyForm(FlaskForm):
     name = StringField(_l("Tên cơ quan"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Tên viết tắt"), validators=[Optional(), Length(max=60)])
-    kind = SelectField(_l("Loại"), choices=KIND_CHOICES)
+    kind = SelectField(_l("Loại"), choices=choices(KIND_CHOICES))
     is_archived = BooleanField(_l("Lưu trữ (ngừng sử dụng)"))
     submit = SubmitField(_l("Lưu"))
 
@@ -46,7 +47,7 @@ class UserForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Email()])
-    role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Vai trò"), choices=choices(ROLE_CHOICES))
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     body_ids = SelectMultipleField(_l("Đầu mối của cơ quan"), coerce=int)
     password = PasswordField(_l("Mật khẩu"), validators=[Optional(), Length(min=8, max=128)],

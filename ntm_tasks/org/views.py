@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ntm_tasks import permissions as perm
 from ntm_tasks.errors import DomainError
 from ntm_tasks.extensions import db
+from ntm_tasks.forms import choices
 from ntm_tasks.org import services
 from ntm_tasks.org.forms import BodyForm, MergeForm, UnitEditForm, UnitForm, UserForm
 from ntm_tasks.org.models import Body, Role, Unit, User
@@ -61,8 +62,8 @@ def units():
 @bp.route("/units/new", methods=["GET", "POST"])
 def unit_create():
     form = UnitForm()
-    form.parent_id.choices = _unit_choices(_("(không có — cấp tỉnh)") if current_user.unit is None else None,
-                                           exclude_village=True)
+    form.parent_id.choices = choices(_unit_choices(_("(không có — cấp tỉnh)") if current_user.unit is None else None,
+                                           exclude_village=True))
     if form.validate_on_submit():
         parent = _unit_or_404(form.parent_id.data) if form.parent_id.data else None
         try:
@@ -118,10 +119,10 @@ def unit_merge(unit_id):
     form = MergeForm()
     from ntm_tasks.web import unit_label
 
-    form.target_id.choices = [
+    form.target_id.choices = choices(
         (u.id, unit_label(u)) for u in services.units_in_tree(current_user.unit)
         if u.level == unit.level and u.id != unit.id
-    ]
+    )
     if form.validate_on_submit():
         target = _unit_or_404(form.target_id.data)
         try:
@@ -179,12 +180,12 @@ def users():
 
 def _user_form(user: User | None) -> UserForm:
     form = UserForm(obj=user)
-    form.unit_id.choices = _unit_choices(_("(toàn hệ thống)") if current_user.unit is None else None)
+    form.unit_id.choices = choices(_unit_choices(_("(toàn hệ thống)") if current_user.unit is None else None))
     bodies = db.session.scalars(
         sa.select(Body).join(Unit).where(perm.unit_scope_clause(current_user, Body.unit_id),
                                          Body.is_archived.is_(False)).order_by(Unit.path, Body.id)
     ).all()
-    form.body_ids.choices = [(b.id, b.display_name) for b in bodies]
+    form.body_ids.choices = choices((b.id, b.display_name) for b in bodies)
     if user is not None and not form.is_submitted():
         form.body_ids.data = user.body_ids
         form.unit_id.data = user.unit_id or 0

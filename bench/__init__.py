@@ -1,0 +1,1 @@
+"""The benchmark runner (run.py); imported by its tests."""

@@ -1,0 +1,249 @@
+"""JSON shapes of tasks, progress reports, attachments and extension requests (API.md, "Tasks")."""
+from datetime import date
+
+import marshmallow as ma
+from marshmallow import validate
+
+from ntm_tasks.api.core import BaseSchema
+from ntm_tasks.assignments import categories
+from ntm_tasks.assignments.models import StatusCategory, Task, TaskStatus
+from ntm_tasks.assignments.workflow import ACTIONS
+from ntm_tasks.audit import history_of
+from ntm_tasks.db import local, today
+
+
+class IsoDate(ma.fields.Date):
+    """A date; one already written as YYYY-MM-DD passes through, so a payload may be dumped twice."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
+
+
+class IsoDateTime(ma.fields.DateTime):
+    """A date-time with its offset (Vietnam time); a string passes through like IsoDate's."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, str) or value is None:
+            return value
+        return super()._serialize(local(value), attr, obj, **kwargs)
+
+
+class TaskBodyRefSchema(BaseSchema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    unit_id = ma.fields.Integer()
+
+
+class TaskUserRefSchema(BaseSchema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    full_name = ma.fields.String()
+
+
+class TaskRecurrenceSchema(BaseSchema):
+    freq = ma.fields.String(required=True, validate=validate.OneOf(("weekly", "monthly", "quarterly", "semiannual",
+                                                                    "yearly")))
+    day = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=31))
+    month = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=12))
+
+
+class TaskHistorySchema(BaseSchema):
+    at = IsoDateTime()
+    user = ma.fields.Nested(TaskUserRefSchema, allow_none=True)
+    action = ma.fields.String()
+    changes = ma.fields.Dict()
+    note = ma.fields.String(allow_none=True)
+
+
+class TaskSchema(BaseSchema):
+    id = ma.fields.Integer()
+    meeting_id = ma.fields.Integer(allow_none=True)
+    conclusion_id = ma.fields.Integer(allow_none=True)
+    unit_id = ma.fields.Integer(metadata={"description": "The unit whose committee gave the task."})
+    title = ma.fields.String()
+    description = ma.fields.String(allow_none=True)
+    expected_output = ma.fields.String(allow_none=True)
+    lead_body = ma.fields.Nested(TaskBodyRefSchema)
+    coordinating_bodies = ma.fields.List(ma.fields.Nested(TaskBodyRefSchema))
+    responsible_user_id = ma.fields.Integer(allow_none=True)
+    due_date = IsoDate(allow_none=True)
+    original_due_date = IsoDate(allow_none=True)
+    recurrence = ma.fields.Nested(TaskRecurrenceSchema, allow_none=True)
+    series_id = ma.fields.Integer(allow_none=True)
+    period_key = ma.fields.String(allow_none=True)
+    criterion_codes = ma.fields.List(ma.fields.String())
+    status = ma.fields.String(validate=validate.OneOf([s.value for s in TaskStatus]))
+    progress = ma.fields.Integer()
+    status_category = ma.fields.String(allow_none=True, validate=validate.OneOf([c.value for c in StatusCategory]))
+    overdue_days = ma.fields.Integer()
+    assigned_on = IsoDate(allow_none=True)
+    submitted_on = IsoDate(allow_none=True)
+    completed_on = IsoDate(allow_none=True)
+    version = ma.fields.Integer()
+    created_at = IsoDateTime()
+    updated_at = IsoDateTime()
+    history = ma.fields.List(ma.fields.Nested(TaskHistorySchema), metadata={"description": "On the detail only."})
+
+
+def body_ref(body) -> dict:
+    return {"id": body.id, "name": body.name, "unit_id": body.unit_id}
+
+
+def user_ref(user) -> dict | None:
+    return {"id": user.id, "username": user.username, "full_name": user.full_name} if user else None
+
+
+def history_payload(obj) -> list[dict]:
+    """The audit trail of one object, oldest first, as the API shows it."""
+    return [{"at": e.at, "user": user_ref(e.user), "action": e.action, "changes": e.changes, "note": e.note}
+            for e in history_of(obj)]
+
+
+def task_payload(task: Task, as_of: date | None = None, with_history: bool = False) -> dict:
+    """A task as API.md shows it (JSON-ready), its status group and overdue days computed as of `as_of`."""
+    as_of = as_of or today()
+    category = categories.category_of(task, as_of)
+    data = {
+        "id": task.id, "meeting_id": task.meeting_id, "conclusion_id": task.conclusion_id, "unit_id": task.unit_id,
+        "title": task.title, "description": task.description, "expected_output": task.expected_output,
+        "lead_body": body_ref(task.lead_body),
+        "coordinating_bodies": [body_ref(b) for b in sorted(task.coordinating_bodies, key=lambda b: b.id)],
+        "responsible_user_id": task.responsible_user_id, "due_date": task.due_date,
+        "original_due_date": task.original_due_date, "recurrence": task.recurrence, "series_id": task.series_id,
+        "period_key": task.period_key, "criterion_codes": task.criterion_codes, "status": task.status.value,
+        "progress": task.progress, "status_category": category.value if category else None,
+        "overdue_days": categories.overdue_days(task, as_of), "assigned_on": task.assigned_on,
+        "submitted_on": task.submitted_on, "completed_on": task.completed_on, "version": task.version,
+        "created_at": task.created_at, "updated_at": task.updated_at,
+    }
+    if with_history:
+        data["history"] = history_payload(task)
+    return TaskSchema().dump(data)
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+class TaskQuerySchema(BaseSchema):
+    unit_id = ma.fields.Integer(metadata={"description": "The unit and every unit below it (giving or lead)."})
+    body_id = ma.fields.Integer(metadata={"description": "Lead or coordinating body."})
+    status = ma.fields.String(validate=validate.OneOf([s.value for s in TaskStatus]))
+    category = ma.fields.String(validate=validate.OneOf([c.value for c in StatusCategory]))
+    overdue = ma.fields.Boolean()
+    due_before = ma.fields.Date(metadata={"description": "Due on or before this date."})
+    due_after = ma.fields.Date(metadata={"description": "Due on or after this date."})
+    meeting_id = ma.fields.Integer()
+    series_id = ma.fields.Integer()
+    q = ma.fields.String(metadata={"description": "Text search, ignoring case and diacritics."})
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class TaskCreateSchema(BaseSchema):
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = ma.fields.String(allow_none=True, load_default=None)
+    expected_output = ma.fields.String(allow_none=True, load_default=None)
+    lead_body_id = ma.fields.Integer(required=True)
+    coordinating_body_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    due_date = ma.fields.Date(allow_none=True, load_default=None)
+    recurrence = ma.fields.Nested(TaskRecurrenceSchema, allow_none=True, load_default=None)
+    criterion_codes = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)), load_default=list)
+    responsible_user_id = ma.fields.Integer(allow_none=True, load_default=None)
+
+
+class DirectTaskCreateSchema(TaskCreateSchema):
+    unit_id = ma.fields.Integer(metadata={"description": "The giving unit; the caller's unit when left out."})
+
+
+class TaskUpdateSchema(BaseSchema):
+    title = ma.fields.String(validate=validate.Length(min=1, max=300))
+    description = ma.fields.String(allow_none=True)
+    expected_output = ma.fields.String(allow_none=True)
+    lead_body_id = ma.fields.Integer()
+    coordinating_body_ids = ma.fields.List(ma.fields.Integer())
+    due_date = ma.fields.Date(allow_none=True)
+    recurrence = ma.fields.Nested(TaskRecurrenceSchema, allow_none=True)
+    criterion_codes = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)))
+    responsible_user_id = ma.fields.Integer(allow_none=True)
+    version = ma.fields.Integer(required=True)
+
+
+class TaskTransitionSchema(BaseSchema):
+    action = ma.fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
+    note = ma.fields.String(allow_none=True, load_default=None)
+    version = ma.fields.Integer(required=True)
+    lead_body_id = ma.fields.Integer(allow_none=True, load_default=None,
+                                     metadata={"description": "The new lead body, for `reassign`."})
+
+
+class ProgressReportCreateSchema(BaseSchema):
+    progress = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))
+    note = ma.fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class ProgressReportSchema(BaseSchema):
+    id = ma.fields.Integer()
+    task_id = ma.fields.Integer()
+    progress = ma.fields.Integer()
+    note = ma.fields.String()
+    user = ma.fields.Nested(TaskUserRefSchema, allow_none=True)
+    created_at = IsoDateTime()
+
+
+def progress_payload(report) -> dict:
+    return {"id": report.id, "task_id": report.task_id, "progress": report.progress, "note": report.note,
+            "user": user_ref(report.user), "created_at": report.created_at}
+
+
+class TaskAttachmentSchema(BaseSchema):
+    id = ma.fields.Integer()
+    task_id = ma.fields.Integer(allow_none=True)
+    meeting_id = ma.fields.Integer(allow_none=True)
+    filename = ma.fields.String()
+    size = ma.fields.Integer()
+    content_type = ma.fields.String()
+    uploaded_by = ma.fields.Nested(TaskUserRefSchema, allow_none=True)
+    created_at = IsoDateTime()
+
+
+def attachment_payload(attachment) -> dict:
+    return {"id": attachment.id, "task_id": attachment.task_id, "meeting_id": attachment.meeting_id,
+            "filename": attachment.filename, "size": attachment.size, "content_type": attachment.content_type,
+            "uploaded_by": user_ref(attachment.uploaded_by), "created_at": attachment.created_at}
+
+
+class ExtensionRequestCreateSchema(BaseSchema):
+    requested_due_date = ma.fields.Date(required=True)
+    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ExtensionDecisionSchema(BaseSchema):
+    approve = ma.fields.Boolean(required=True)
+    note = ma.fields.String(allow_none=True, load_default=None)
+    version = ma.fields.Integer(metadata={"description": "The request's version; checked when given."})
+
+
+class ExtensionRequestSchema(BaseSchema):
+    id = ma.fields.Integer()
+    task_id = ma.fields.Integer()
+    requested_due_date = IsoDate()
+    previous_due_date = IsoDate(allow_none=True)
+    reason = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "pending, approved or refused."})
+    requested_by = ma.fields.Nested(TaskUserRefSchema, allow_none=True)
+    created_at = IsoDateTime()
+    decided_by = ma.fields.Nested(TaskUserRefSchema, allow_none=True)
+    decided_at = IsoDateTime(allow_none=True)
+    decision_note = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    task = ma.fields.Nested(TaskSchema, metadata={"description": "The task after the decision."})
+
+
+def extension_payload(request, with_task: bool = False) -> dict:
+    data = {"id": request.id, "task_id": request.task_id, "requested_due_date": request.requested_due_date,
+            "previous_due_date": request.previous_due_date, "reason": request.reason,
+            "status": request.status.value, "requested_by": user_ref(request.requested_by),
+            "created_at": request.created_at, "decided_by": user_ref(request.decided_by),
+            "decided_at": request.decided_at, "decision_note": request.decision_note, "version": request.version}
+    if with_task:
+        data["task"] = task_payload(request.task)
+    return data

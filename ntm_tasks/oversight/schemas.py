@@ -1,0 +1,231 @@
+"""JSON shapes of the oversight API: reports, criteria sets, assessments, dossiers, the calendar address."""
+import marshmallow as ma
+from marshmallow import validate
+
+from ntm_tasks.api.core import BaseSchema
+from ntm_tasks.assignments.schemas import IsoDate, IsoDateTime, TaskSchema
+from ntm_tasks.oversight.dossiers import ACTIONS
+from ntm_tasks.oversight.models import CriteriaSetKind, DossierKind, DossierStatus
+
+# --- reports ----------------------------------------------------------------------------------------
+
+
+class OverdueReportQuerySchema(BaseSchema):
+    unit_id = ma.fields.Integer(metadata={"description": "The unit (and every unit below it); default the caller's."})
+    as_of = ma.fields.Date(metadata={"description": "Default today."})
+    limit = ma.fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000),
+                              metadata={"description": "At most this many overdue tasks (default 1000)."})
+
+
+class MonthlyQuerySchema(BaseSchema):
+    unit_id = ma.fields.Integer(metadata={"description": "The unit (and every unit below it); default the caller's."})
+    month = ma.fields.String(required=True, metadata={"description": "YYYY-MM"})
+
+
+class ReportCountsSchema(BaseSchema):
+    total = ma.fields.Integer()
+    completed_on_time = ma.fields.Integer()
+    completed_late = ma.fields.Integer()
+    in_progress_on_time = ma.fields.Integer()
+    in_progress_overdue = ma.fields.Integer()
+    due_soon = ma.fields.Integer(metadata={"description": "Open and due within 3 days."})
+    no_deadline = ma.fields.Integer(metadata={"description": "Open without a due date."})
+
+
+class ReportBodySchema(BaseSchema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class BodyCountsSchema(ReportCountsSchema):
+    body = ma.fields.Nested(ReportBodySchema)
+
+    class Meta(BaseSchema.Meta):
+        ordered = True
+
+
+class OverdueReportSchema(BaseSchema):
+    as_of = IsoDate()
+    totals = ma.fields.Nested(ReportCountsSchema)
+    by_body = ma.fields.List(ma.fields.Nested(BodyCountsSchema))
+    overdue = ma.fields.List(ma.fields.Nested(TaskSchema), metadata={"description": "Most overdue first."})
+    overdue_total = ma.fields.Integer(metadata={"description": "All open overdue tasks, beyond `limit` too."})
+
+
+# --- criteria ---------------------------------------------------------------------------------------
+
+
+class CriteriaIndicatorSchema(BaseSchema):
+    code = ma.fields.String()
+    number = ma.fields.String()
+    name = ma.fields.String()
+    thresholds = ma.fields.Dict(allow_none=True, metadata={"description": "Per commune group, where they differ."})
+
+
+class CriteriaCriterionSchema(CriteriaIndicatorSchema):
+    indicators = ma.fields.List(ma.fields.Nested(CriteriaIndicatorSchema))
+
+
+class CriteriaSetSchema(BaseSchema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    in_force_from = IsoDate(allow_none=True)
+    kind = ma.fields.String()
+    decision = ma.fields.String(allow_none=True)
+    province_unit_id = ma.fields.Integer(allow_none=True)
+    version = ma.fields.Integer()
+    criteria = ma.fields.List(ma.fields.Nested(CriteriaCriterionSchema))
+
+
+class CriteriaSetListSchema(BaseSchema):
+    items = ma.fields.List(ma.fields.Nested(CriteriaSetSchema))
+    total = ma.fields.Integer()
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+
+
+class CriteriaIndicatorInSchema(BaseSchema):
+    code = ma.fields.String(validate=validate.Length(min=1, max=60))
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    thresholds = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), allow_none=True)
+
+
+class CriteriaCriterionInSchema(CriteriaIndicatorInSchema):
+    indicators = ma.fields.List(ma.fields.Nested(CriteriaIndicatorInSchema), load_default=list)
+
+
+class CriteriaSetCreateSchema(BaseSchema):
+    code = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9.\-]{1,39}$", error=(
+        "Chữ thường, số, dấu chấm hoặc gạch ngang; tối đa 40 ký tự.")))
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    kind = ma.fields.String(required=True, validate=validate.OneOf([k.value for k in CriteriaSetKind]))
+    decision = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    in_force_from = ma.fields.Date(allow_none=True, load_default=None)
+    province_unit_id = ma.fields.Integer(allow_none=True, load_default=None)
+    criteria = ma.fields.List(ma.fields.Nested(CriteriaCriterionInSchema), required=True,
+                              validate=validate.Length(min=1, max=200))
+
+
+class CriteriaSummaryQuerySchema(BaseSchema):
+    set = ma.fields.String(metadata={"description": "A set's code; default the national commune set in force."})
+    as_of = ma.fields.Date(metadata={"description": "Default today."})
+
+
+class CriteriaSummarySchema(BaseSchema):
+    set = ma.fields.String()
+    as_of = IsoDate()
+    criteria_met = ma.fields.Integer()
+    criteria_total = ma.fields.Integer()
+    indicators_met = ma.fields.Integer()
+    indicators_total = ma.fields.Integer()
+    unmet = ma.fields.List(ma.fields.String(), metadata={"description": "Codes of the criteria not met."})
+
+
+class AssessmentCreateSchema(BaseSchema):
+    criterion_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=60))
+    met = ma.fields.Boolean(required=True)
+    as_of = ma.fields.Date(load_default=None, metadata={"description": "Default today."})
+    note = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
+
+
+class AssessmentQuerySchema(BaseSchema):
+    criterion_code = ma.fields.String()
+    set = ma.fields.String()
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class OversightUserSchema(BaseSchema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    full_name = ma.fields.String()
+
+
+class OversightFileSchema(BaseSchema):
+    id = ma.fields.Integer()
+    filename = ma.fields.String()
+    size = ma.fields.Integer()
+    content_type = ma.fields.String()
+
+
+class AssessmentSchema(BaseSchema):
+    id = ma.fields.Integer()
+    unit_id = ma.fields.Integer()
+    criterion_code = ma.fields.String()
+    met = ma.fields.Boolean()
+    as_of = IsoDate()
+    note = ma.fields.String(allow_none=True)
+    evidence = ma.fields.Nested(OversightFileSchema, allow_none=True)
+    assessed_by = ma.fields.Nested(OversightUserSchema, allow_none=True)
+    created_at = IsoDateTime()
+
+
+# --- dossiers ---------------------------------------------------------------------------------------
+
+
+class DossierCreateSchema(BaseSchema):
+    unit_id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True, validate=validate.OneOf([k.value for k in DossierKind]))
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    due_date = ma.fields.Date(required=True, allow_none=True)
+    receiving_body_id = ma.fields.Integer(allow_none=True, load_default=None)
+
+
+class DossierQuerySchema(BaseSchema):
+    unit_id = ma.fields.Integer(metadata={"description": "The unit and every unit below it."})
+    status = ma.fields.String(validate=validate.OneOf([s.value for s in DossierStatus]))
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class DossierTransitionSchema(BaseSchema):
+    action = ma.fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
+    note = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
+    version = ma.fields.Integer(required=True)
+    decision_number = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=80))
+    decision_date = ma.fields.Date(allow_none=True, load_default=None)
+
+
+class ChecklistItemSchema(BaseSchema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    is_required = ma.fields.Boolean()
+    supplied = ma.fields.Boolean()
+    file = ma.fields.Nested(OversightFileSchema, allow_none=True)
+    supplied_by = ma.fields.Nested(OversightUserSchema, allow_none=True)
+    supplied_at = IsoDateTime(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+
+
+class DossierHistorySchema(BaseSchema):
+    at = IsoDateTime()
+    user = ma.fields.Nested(OversightUserSchema, allow_none=True)
+    action = ma.fields.String()
+    changes = ma.fields.Dict()
+    note = ma.fields.String(allow_none=True)
+
+
+class DossierSchema(BaseSchema):
+    id = ma.fields.Integer()
+    unit_id = ma.fields.Integer()
+    kind = ma.fields.String()
+    title = ma.fields.String()
+    due_date = IsoDate(allow_none=True)
+    receiving_body = ma.fields.Nested(ReportBodySchema, allow_none=True)
+    status = ma.fields.String()
+    submitted_on = IsoDate(allow_none=True)
+    decision_number = ma.fields.String(allow_none=True)
+    decision_date = IsoDate(allow_none=True)
+    version = ma.fields.Integer()
+    created_at = IsoDateTime()
+    updated_at = IsoDateTime()
+    checklist = ma.fields.List(ma.fields.Nested(ChecklistItemSchema))
+    history = ma.fields.List(ma.fields.Nested(DossierHistorySchema), metadata={"description": "On the detail only."})
+
+
+# --- calendar ---------------------------------------------------------------------------------------
+
+
+class CalendarUrlSchema(BaseSchema):
+    calendar_url = ma.fields.String()
