@@ -6,7 +6,8 @@ It starts gunicorn (2 workers, `wsgi:app`) on a free port of 127.0.0.1 against t
 (API tokens with HTTP Basic; the login form for the HTML dashboards) as the province chair, the chair,
 secretary and assignees of the busiest commune, sends a fixed number of requests per user path at each
 concurrency (threads, one connection per request: gunicorn's sync workers close them), times the bare SQL
-behind the dashboard and the overdue report, and stops everything it started. Paths the app does not serve
+behind the dashboard and the overdue report (the statements the app runs for them, replayed on a DB-API
+cursor), and stops everything it started. Paths the app does not serve
 (404/405) are reported as "missing". Progress goes to stderr, the JSON to stdout. The write paths change
 the data set a little (new tasks, reports, acknowledged and submitted tasks), as real use would.
 """
@@ -37,8 +38,7 @@ from statistics import median
 import sqlalchemy as sa
 
 from ntm_tasks import create_app
-from ntm_tasks.assignments import categories
-from ntm_tasks.assignments.models import OPEN_STATUSES, Task, TaskStatus
+from ntm_tasks.assignments.models import Task, TaskStatus
 from ntm_tasks.audit import HistoryEntry
 from ntm_tasks.bench.fragments import SEARCH_TERMS, conclusion_text
 from ntm_tasks.bench.generate import DEFAULT_PASSWORD
@@ -547,43 +547,58 @@ def measure(paths: dict[str, PathSpec], levels: list[int], requests: int, max_se
 
 # --- the bare SQL floor ---------------------------------------------------------------------------
 
-def floor_queries(unit_id: int, as_of) -> dict[str, list]:
-    """The SQL a dashboard and the overdue report cannot do without, for the unit's subtree."""
-    path = sa.select(Unit.path).where(Unit.id == unit_id).scalar_subquery()
-    units = sa.select(Unit.id).where(Unit.path.startswith(path))
-    scope = sa.or_(Task.unit_id.in_(units), Task.lead_unit_id.in_(units))
-    counts = categories.counts_columns(as_of)
-    listed = (Task.id, Task.title, Task.due_date, Task.status, Task.progress, Task.meeting_id, Body.name)
-    overdue = (sa.select(*listed).join(Body, Body.id == Task.lead_body_id)
-               .where(scope, categories.is_overdue(as_of)).order_by(Task.due_date, Task.id))
-    by_body = (sa.select(Body.id, Body.name, *counts).join(Body, Body.id == Task.lead_body_id)
-               .where(scope).group_by(Body.id, Body.name))
-    return {
-        "dashboard_province": [
-            sa.select(*counts).where(scope),
-            by_body,
-            sa.select(Task.lead_unit_id, *counts).where(scope).group_by(Task.lead_unit_id),
-            overdue.limit(20),
-            sa.select(*listed).join(Body, Body.id == Task.lead_body_id)
-            .where(scope, Task.status.in_(OPEN_STATUSES), Task.due_date >= as_of,
-                   Task.due_date <= as_of + timedelta(days=7)).order_by(Task.due_date).limit(20),
-            sa.select(*listed).join(Body, Body.id == Task.lead_body_id)
-            .where(scope, Task.status == TaskStatus.SUBMITTED).order_by(Task.submitted_on).limit(20),
-        ],
-        "overdue_report": [sa.select(*counts).where(scope), by_body, overdue],
-    }
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
 
 
-def time_floor(engine, queries: list, runs: int = FLOOR_RUNS) -> float:
-    """Median milliseconds to run every query and fetch all rows, on one connection, after a warm-up run."""
+def floor_calls(app, plan: Plan, password: str) -> dict[str, Callable]:
+    """An in-process request of each path of FLOOR_NAMES, its account logged in beforehand."""
+    web = app.test_client()
+    page = web.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    web.post("/login", data={"username": plan.province_chair, "password": password, "csrf_token": csrf})
+    api = app.test_client()
+    token = api.post("/api/v1/tokens", headers=basic(plan.province_chair, password)).get_json()["token"]
+    calls = {"overdue_report": lambda: api.get(f"/api/v1/reports/overdue?unit_id={plan.province_id}",
+                                               headers={"Authorization": f"Bearer {token}"})}
+    if plan.dashboard_url is not None:
+        calls["dashboard_province"] = lambda: web.get(plan.dashboard_url(plan.province_id))
+    return calls
+
+
+def captured_sql(engine, call: Callable) -> list[tuple[str, object]]:
+    """The statements, with their parameters, that one `call` of the app runs (transaction control left out)."""
+    statements: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _executemany):
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            statements.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+def time_floor(engine, statements: list[tuple[str, object]], runs: int = FLOOR_RUNS) -> float:
+    """Median milliseconds to run the statements and fetch all their rows on a bare DB-API cursor, after a
+    warm-up run: what the path costs the database, without the app around it."""
+    raw = engine.raw_connection()
     timings = []
-    with engine.connect() as conn:
+    try:
         for _ in range(runs + 1):
+            cursor = raw.cursor()
             started = time.perf_counter()
-            for query in queries:
-                conn.execute(query).all()
+            for statement, parameters in statements:
+                cursor.execute(statement, parameters)
+                if cursor.description is not None:
+                    cursor.fetchall()
             timings.append((time.perf_counter() - started) * 1000)
-            conn.rollback()
+            cursor.close()
+            raw.rollback()
+    finally:
+        raw.close()
     return median(timings[1:])
 
 
@@ -632,10 +647,11 @@ def main(argv: list[str] | None = None) -> int:
         if len(plan.transition_tasks) * 2 < rounds:
             log(f"only {len(plan.transition_tasks)} tasks in status assigned: transition will report errors")
         db.session.remove()
-        # As a GET request would: on SQLite the app then opens a read (deferred) transaction.
-        with app.test_request_context("/", method="GET"):
-            sql_ms = {name: time_floor(engine, queries)
-                      for name, queries in floor_queries(plan.province_id, plan.today).items()}
+        # The floor is the SQL the app itself runs for the path (captured from a warm request), replayed bare.
+        sql_ms = {}
+        for name, call in floor_calls(app, plan, args.password).items():
+            call()
+            sql_ms[name] = time_floor(engine, captured_sql(engine, call))
         queue = app.config.get("RQ_QUEUE", "default")
         engine.dispose()
 
@@ -669,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
     floors = {}
     for name in FLOOR_NAMES:
         c1 = results.get(name, {}).get("c1", {})
-        floors[name] = floor_entry(sql_ms[name], c1.get("median_ms"))
+        floors[name] = floor_entry(sql_ms.get(name, 0.0), c1.get("median_ms"))
     print(json.dumps(assemble(database, scale, results, floors, rss), ensure_ascii=False))
     return 0
 

@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from ntm_tasks.db import include_in_migrations
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -88,6 +90,7 @@ def run_migrations_online():
     connectable = get_engine()
     # SQLite alters tables by copying them; batch mode lets later migrations do that.
     conf_args.setdefault("render_as_batch", connectable.dialect.name == "sqlite")
+    conf_args.setdefault("include_object", include_in_migrations(connectable.dialect.name))
 
     with connectable.connect() as connection:
         context.configure(

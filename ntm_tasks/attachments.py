@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, send_file
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.datastructures import FileStorage
 
@@ -75,7 +76,7 @@ def _check_type(filename: str, head: bytes) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext not in ALLOWED:
         raise UnsupportedType(
-            "Chỉ nhận PDF, văn bản Office, ảnh hoặc văn bản thuần.", {"file": f"Không nhận tệp .{ext or '?'}"}
+            _("Chỉ nhận PDF, văn bản Office, ảnh hoặc văn bản thuần."), {"file": _("Không nhận tệp .%(ext)s", ext=ext or "?")}
         )
     content_type, magics = ALLOWED[ext]
     if magics is None:
@@ -83,18 +84,18 @@ def _check_type(filename: str, head: bytes) -> str:
             head.decode("utf-8")
         except UnicodeDecodeError as exc:
             if exc.start < len(head) - 4:  # a character cut at the end of the sample is fine
-                raise UnsupportedType("Tệp văn bản phải là UTF-8.", {"file": "Không đọc được nội dung."})
+                raise UnsupportedType(_("Tệp văn bản phải là UTF-8."), {"file": _("Không đọc được nội dung.")})
         if b"\x00" in head:
-            raise UnsupportedType("Tệp văn bản chứa dữ liệu nhị phân.", {"file": "Không đọc được nội dung."})
+            raise UnsupportedType(_("Tệp văn bản chứa dữ liệu nhị phân."), {"file": _("Không đọc được nội dung.")})
     elif not any(head.startswith(m) for m in magics) or (ext == "webp" and head[8:12] != b"WEBP"):
-        raise UnsupportedType("Nội dung tệp không khớp với phần mở rộng.", {"file": "Nội dung không hợp lệ."})
+        raise UnsupportedType(_("Nội dung tệp không khớp với phần mở rộng."), {"file": _("Nội dung không hợp lệ.")})
     return content_type
 
 
 def store_upload(upload: FileStorage | None, actor, **owner) -> Attachment:
     """Save an uploaded file for a task or meeting (owner=task_id=… or meeting_id=…)."""
     if upload is None or not upload.filename:
-        raise Invalid("Chưa chọn tệp.", {"file": "Bắt buộc."})
+        raise Invalid(_("Chưa chọn tệp."), {"file": _("Bắt buộc.")})
     # The client's name is only a label: the file is stored under a random name in the upload folder.
     original = display_name(upload.filename)
     head = upload.stream.read(2048)
@@ -109,7 +110,7 @@ def store_upload(upload: FileStorage | None, actor, **owner) -> Attachment:
             while chunk:
                 size += len(chunk)
                 if size > limit:
-                    raise TooLarge("Tệp lớn hơn 20 MB.", {"file": "Tối đa 20 MB."})
+                    raise TooLarge(_("Tệp lớn hơn 20 MB."), {"file": _("Tối đa 20 MB.")})
                 out.write(chunk)
                 chunk = upload.stream.read(64 * 1024)
     except BaseException:
@@ -117,7 +118,7 @@ def store_upload(upload: FileStorage | None, actor, **owner) -> Attachment:
         raise
     if size == 0:
         os.unlink(path)
-        raise Invalid("Tệp rỗng.", {"file": "Tệp rỗng."})
+        raise Invalid(_("Tệp rỗng."), {"file": _("Tệp rỗng.")})
     attachment = Attachment(
         filename=original, stored_name=stored_name, size=size, content_type=content_type,
         uploaded_by_id=actor.id, **owner,
@@ -131,7 +132,7 @@ def send_attachment(attachment: Attachment):
     """Download response: always as an attachment, with our content type, never sniffed as HTML."""
     path = os.path.join(_folder(), attachment.stored_name)
     if not os.path.isfile(path):
-        raise NotFound("Tệp không còn trên máy chủ.")
+        raise NotFound(_("Tệp không còn trên máy chủ."))
     # Files are at most 20 MB: read whole, so no file handle outlives a response its client never closes.
     with open(path, "rb") as stored:
         content = io.BytesIO(stored.read())

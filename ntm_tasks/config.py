@@ -18,7 +18,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    SESSION_COOKIE_SECURE = False  # SESSION_COOKIE_SECURE=1 behind HTTPS: the cookie never travels in clear
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # a working day; the server refuses an older session cookie
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # uploads are checked at 20 MB; a little room for the form
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     API_TOKEN_DAYS = 30
@@ -62,7 +63,7 @@ def load_config(app, overrides: dict | None) -> None:
     for key in ("RQ_QUEUE", "MAIL_USERNAME", "MAIL_PASSWORD", "PUBLIC_URL", "EXPORT_FOLDER"):
         if env.get(key):
             app.config[key] = env[key]
-    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE"):
         if env.get(key):
             app.config[key] = env[key].strip().lower() in ("1", "true", "yes", "on")
     if env.get("JOB_RETRY_INTERVALS"):

@@ -5,7 +5,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -65,6 +68,33 @@ def local(dt: datetime | None) -> datetime | None:
     return dt.astimezone(LOCAL_TZ) if dt else None
 
 
+class _in_ids(FunctionElement):
+    inherit_cache = True
+
+
+@compiles(_in_ids)
+def _in_ids_listed(element, compiler, **kw):
+    column, listed, _array = element.clauses.clauses
+    return f"{compiler.process(column, **kw)} IN {compiler.process(listed, **kw)}"
+
+
+@compiles(_in_ids, "postgresql")
+def _in_ids_array(element, compiler, **kw):
+    column, _listed, array = element.clauses.clauses
+    return f"{compiler.process(column, **kw)} = ANY({compiler.process(array, **kw)})"
+
+
+def in_ids(column, ids):
+    """SQL condition `column IN (ids)` for a list of ids, such as the thousand units of a province.
+
+    PostgreSQL gets them as one array parameter (`column = ANY(:ids)`): a thousand separate parameters cost it
+    milliseconds to bind and plan in every query that filters by scope.
+    """
+    ids = list(ids)
+    return _in_ids(column, sa.bindparam(None, ids, expanding=True),
+                   sa.bindparam(None, ids, type_=ARRAY(column.type))).as_comparison(1, 2)
+
+
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -103,3 +133,13 @@ def configure_sqlite(engine) -> None:
     def _begin(connection):
         read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def include_in_migrations(dialect: str):
+    """Alembic `include_object` hook: leave out indexes declared for another database (`Index.ddl_if`)."""
+
+    def include(obj, name, type_, reflected, compare_to):
+        ddl_if = getattr(obj, "_ddl_if", None)
+        return not (type_ == "index" and ddl_if is not None and ddl_if.dialect and ddl_if.dialect != dialect)
+
+    return include

@@ -1,4 +1,5 @@
 """Domain errors: services raise them, views turn them into messages and the API into 4xx JSON."""
+from flask_babel import gettext as _
 
 
 class DomainError(Exception):
@@ -45,9 +46,9 @@ class UnsupportedType(DomainError):
 def check_version(obj, version: int | None) -> None:
     """Refuse a change made against a version the client no longer holds."""
     if version is None:
-        raise Invalid("Thiếu version.", {"version": "Bắt buộc."})
+        raise Invalid(_("Thiếu version."), {"version": _("Bắt buộc.")})
     if int(version) != obj.version:
         raise Conflict(
-            "Dữ liệu đã được người khác thay đổi; hãy tải lại.",
-            {"version": f"Phiên bản hiện tại là {obj.version}."},
+            _("Dữ liệu đã được người khác thay đổi; hãy tải lại."),
+            {"version": _("Phiên bản hiện tại là %(version)s.", version=obj.version)},
         )

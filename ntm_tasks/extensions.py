@@ -21,10 +21,15 @@ bootstrap = Bootstrap5()
 class NtmApi(Api):
     """flask-smorest with our error envelope; create_app registers the handlers itself."""
 
-    def _register_error_handlers(self):
+    @property
+    def ERROR_SCHEMA(self):  # noqa: N802 (flask-smorest's name)
+        """The error envelope, for the description of every error answer (read when the spec is made)."""
         from ntm_tasks.api.core import ErrorSchema
 
-        self.ERROR_SCHEMA = ErrorSchema
+        return ErrorSchema
+
+    def _register_error_handlers(self):
+        """Nothing: create_app registers the error handlers (JSON under /api/v1, pages elsewhere)."""
 
 
 api = NtmApi()

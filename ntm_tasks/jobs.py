@@ -9,6 +9,8 @@
   Without Redis the same function runs in this process, in a fresh context (its own app context and DB
   session, no request), once; a failure is logged and recorded on a JobRecord, never raised into the
   request that committed. The daily run sweeps what such a failure left behind (unsent e-mails).
+  When REDIS_URL is set but Redis cannot be reached, the calls fall back to running in-process the same way,
+  with a warning in the log ("Redis unavailable ...").
 - Job functions carry `@job`: they take ids (JSON-friendly arguments), build the app with
   `create_app()` themselves when a worker runs them (nothing builds an app at import), leave a
   JobRecord (attempts, status, last error) for the admins' page, and are idempotent.
@@ -74,15 +76,19 @@ def _dispatch(app, calls) -> None:
     if app.config.get("REDIS_URL"):
         from rq import Retry
 
+        sent = 0
         try:
             queue = get_queue(app)
             retry = Retry(max=3, interval=list(app.config["JOB_RETRY_INTERVALS"]))
             for func, args, kwargs in calls:
                 queue.enqueue(func, args=args, kwargs=kwargs, retry=retry)
-        except Exception:
-            # The data is committed; what the job would have done is caught up by the scheduled runs.
-            log.exception("could not enqueue %s", [_name(func) for func, _a, _k in calls])
-        return
+                sent += 1
+            return
+        except Exception as error:
+            # Redis is down: the data is committed, so do the work here rather than lose it (as without Redis).
+            calls = calls[sent:]
+            log.warning("Redis unavailable (%s: %s): running %d job(s) in this process instead: %s",
+                        type(error).__name__, error, len(calls), ", ".join(_name(f) for f, _a, _k in calls))
     for func, args, kwargs in calls:
         contextvars.Context().run(_run_in_process, app, func, args, kwargs)
 
@@ -99,7 +105,8 @@ def redis_connection(app=None):
     """A Redis client for REDIS_URL."""
     from redis import Redis
 
-    return Redis.from_url((app or current_app).config["REDIS_URL"])
+    # A short connect timeout: an unreachable Redis must not hold a web request for minutes.
+    return Redis.from_url((app or current_app).config["REDIS_URL"], socket_connect_timeout=3)
 
 
 def get_queue(app=None):

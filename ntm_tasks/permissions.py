@@ -4,7 +4,9 @@ Scope: a user sees their unit and every unit below it (a user without a unit see
 An assignee sees the tasks of their bodies (lead or coordinating) and the meetings those came from.
 """
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
+from ntm_tasks.db import in_ids
 from ntm_tasks.errors import Forbidden, NotFound
 from ntm_tasks.org.models import Role, Unit
 
@@ -21,17 +23,35 @@ def unit_in_scope(user, unit) -> bool:
     return user.unit is None or unit.path.startswith(user.unit.path)
 
 
-def scope_unit_ids(user):
-    """A subquery of the ids of the units in the user's scope, or None for the whole tree."""
-    if user.unit is None:
-        return None
-    return sa.select(Unit.id).where(Unit.path.startswith(user.unit.path, autoescape=True)).scalar_subquery()
+def subtree_unit_ids(unit) -> list[int]:
+    """The ids of `unit` and of every unit below it.
+
+    Scope filters take these as values, not as a subquery, so that the database knows how many units a scope
+    holds: it reads a commune's few through the indexes on unit columns and scans for a province's thousand,
+    where for a subquery it can only guess (SQLite then probed every unit of a province, one index at a time).
+    """
+    from ntm_tasks.extensions import db
+
+    return list(db.session.scalars(sa.select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
+
+
+def scope_unit_ids(user) -> list[int] | None:
+    """The ids of the units in the user's scope, or None for the whole tree."""
+    return None if user.unit is None else subtree_unit_ids(user.unit)
 
 
 def unit_scope_clause(user, column):
     """SQL condition: `column` (a unit id) lies in the user's scope."""
     ids = scope_unit_ids(user)
-    return sa.true() if ids is None else column.in_(ids)
+    return sa.true() if ids is None else in_ids(column, ids)
+
+
+def can_name_body(user, body) -> bool:
+    """A body the user may name in a request: one of a unit in their scope or of a unit above theirs."""
+    if user.unit is None:
+        return True
+    path = body.unit.path
+    return path.startswith(user.unit.path) or user.unit.path.startswith(path)
 
 
 def can_manage_org(user, unit=None) -> bool:
@@ -87,16 +107,32 @@ def _assignee_task_clause(user):
     )
 
 
-def task_filter(user):
-    """SQL condition selecting the tasks the user may see."""
+def _given_or_led_from(unit_ids: list[int]):
     from ntm_tasks.assignments.models import Task
 
+    return sa.or_(in_ids(Task.unit_id, unit_ids), in_ids(Task.lead_unit_id, unit_ids))
+
+
+def task_filter(user, unit_id: int | None = None):
+    """SQL condition selecting the tasks the user may see; with `unit_id`, only those given by or led from
+    that unit or a unit below it."""
+    from ntm_tasks.extensions import db
+
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is not None and unit is None:
+        return sa.false()
     if user.role == Role.ASSIGNEE:
-        return _assignee_task_clause(user)
-    ids = scope_unit_ids(user)
-    if ids is None:
-        return sa.true()
-    return sa.or_(Task.unit_id.in_(ids), Task.lead_unit_id.in_(ids))
+        clause = _assignee_task_clause(user)
+        return clause if unit is None else sa.and_(clause, _given_or_led_from(subtree_unit_ids(unit)))
+    # Two subtrees are nested or apart, so "in the unit's subtree and in the user's scope" is the deeper of the
+    # two (or nothing): one condition instead of two, each an OR checked on every candidate row.
+    if unit is None or (user.unit is not None and user.unit.path.startswith(unit.path)):
+        ids = scope_unit_ids(user)
+    elif unit_in_scope(user, unit):
+        ids = subtree_unit_ids(unit)
+    else:
+        return sa.false()
+    return sa.true() if ids is None else _given_or_led_from(ids)
 
 
 def can_view_task(user, task) -> bool:
@@ -130,16 +166,16 @@ def is_chair_for(user, task) -> bool:
 
 # --- helpers for views and API --------------------------------------------------------------------
 
-def require(condition: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
+def require(condition: bool, message: str | None = None) -> None:
     """Raise Forbidden unless `condition` holds."""
     if not condition:
-        raise Forbidden(message)
+        raise Forbidden(message or _("Bạn không có quyền thực hiện thao tác này."))
 
 
 def require_visible(obj, visible: bool):
     """404 for what is absent or out of the caller's sight, so existence never leaks."""
     if obj is None or not visible:
-        raise NotFound("Không tìm thấy.")
+        raise NotFound(_("Không tìm thấy."))
     return obj
 
 

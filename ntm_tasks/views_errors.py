@@ -1,10 +1,12 @@
 """Error pages for the web interface."""
 from flask import render_template
+from flask_babel import lazy_gettext as _l
 
-TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền", 404: "Không tìm thấy", 409: "Xung đột dữ liệu",
-          413: "Tệp quá lớn", 415: "Loại tệp không được nhận", 422: "Dữ liệu không hợp lệ",
-          429: "Quá nhiều yêu cầu", 500: "Lỗi hệ thống", 503: "Hệ thống tạm ngừng"}
+TITLES = {400: _l("Yêu cầu không hợp lệ"), 403: _l("Không có quyền"), 404: _l("Không tìm thấy"),
+          409: _l("Xung đột dữ liệu"), 413: _l("Tệp quá lớn"), 415: _l("Loại tệp không được nhận"),
+          422: _l("Dữ liệu không hợp lệ"), 429: _l("Quá nhiều yêu cầu"), 500: _l("Lỗi hệ thống"),
+          503: _l("Hệ thống tạm ngừng")}
 
 
 def error_page(status: int, message: str | None):
-    return render_template("error.html", status=status, title=TITLES.get(status, "Lỗi"), message=message), status
+    return render_template("error.html", status=status, title=TITLES.get(status, _l("Lỗi")), message=message), status

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask import Flask, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ntm_tasks.db import local
@@ -37,6 +37,13 @@ def load_user(user_id: str):
     if user is None or user.session_epoch != int(epoch) or not user.is_active:
         return None
     return user
+
+
+def is_local_path(target: str | None) -> bool:
+    """A same-site path ("/tasks/3"), safe to redirect to: not "//host", and no backslash, space or control
+    character, which browsers drop or read as "/" (so "/\\evil.example" would leave the site)."""
+    return bool(target) and target.startswith("/") and not target.startswith("//") \
+        and "\\" not in target and all(ord(ch) > 32 for ch in target)
 
 
 def format_date(value) -> str:
@@ -92,9 +99,24 @@ def role_label(role) -> str:
 
 def unit_label(unit) -> str:
     """ "Xã Hoằng Trung": the level word before the name, as documents write it."""
-    if unit is None:
-        return ""
-    return f"{LEVEL_LABELS.get(str(unit.level), '')} {unit.name}".strip()
+    return unit_labeller()(unit)
+
+
+def unit_labeller():
+    """unit_label for a long list of units: the words are translated once, not for each unit."""
+    # "%(level)s %(name)s": English puts the level after the name ("Hoằng Trung Commune").
+    pattern = gettext("%(level)s %(name)s")
+    levels: dict[str, str] = {}
+
+    def label(unit) -> str:
+        if unit is None:
+            return ""
+        level = str(unit.level)
+        if level not in levels:
+            levels[level] = str(LEVEL_LABELS.get(level, ""))
+        return (pattern % {"level": levels[level], "name": unit.name}).strip()
+
+    return label
 
 
 CSP = (

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from ntm_tasks import create_app
+from ntm_tasks.db import include_in_migrations
 from ntm_tasks.extensions import db
 from tests.conftest import _postgres_database
 
@@ -28,7 +29,9 @@ def test_upgrade_matches_models_and_downgrade_empties(tmp_path):
             from alembic.migration import MigrationContext
 
             with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+                context = MigrationContext.configure(
+                    conn, opts={"include_object": include_in_migrations(conn.dialect.name)})
+                diff = compare_metadata(context, db.metadata)
             assert diff == [], diff
             downgrade(revision="base")
             tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}

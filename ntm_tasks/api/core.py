@@ -4,7 +4,8 @@ import logging
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import g, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from flask_babel import gettext as _
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -39,28 +40,61 @@ class PageArgsSchema(BaseSchema):
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
 
 
-def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
-    """The list envelope {items, total, page, per_page} around `item_schema`."""
+class Dumped(ma.fields.Nested):
+    """A nested object its payload function has already made JSON-ready (task_payload): documented by its schema
+    and passed through as it is, since dumping a thousand tasks a second time cost more than their queries."""
+
+    def _serialize(self, nested_obj, attr, obj, **kwargs):
+        return nested_obj
+
+
+def page_schema(item_schema: type[ma.Schema], name: str, dumped: bool = False) -> type[ma.Schema]:
+    """The list envelope {items, total, page, per_page} around `item_schema` (items already JSON-ready when
+    `dumped`)."""
     return type(name, (BaseSchema,), {
-        "items": ma.fields.List(ma.fields.Nested(item_schema)),
+        "items": ma.fields.List((Dumped if dumped else ma.fields.Nested)(item_schema)),
         "total": ma.fields.Integer(),
         "page": ma.fields.Integer(),
         "per_page": ma.fields.Integer(),
     })
 
 
-def paginate(query: sa.Select, page: int, per_page: int, loader=None) -> dict:
-    """Run `query` for one page and count the whole; `loader` may post-process the page's rows."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    rows = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+def paginate(query: sa.Select, page: int, per_page: int, loader=None, key=None) -> dict:
+    """Run `query` for one page and count the whole; `loader` may post-process the page's rows.
+
+    With `key` (the primary key column of the query's one entity) the page's keys and the total come from one
+    pass that carries the key and the sort columns alone (a window count), and then only the page's rows are
+    loaded: for lists whose order no index gives (the task list's overdue-first), the database then neither
+    reads the matching rows twice nor sorts whole rows it will not return.
+    """
+    offset = (page - 1) * per_page
+    if key is None:
+        total = _count(query)
+        rows = list(db.session.scalars(query.limit(per_page).offset(offset)).unique())
+    else:
+        keys = db.session.execute(query.with_only_columns(key, sa.func.count().over())
+                                  .limit(per_page).offset(offset)).all()
+        total = keys[0][1] if keys else _count(query)
+        rows = list(db.session.scalars(query.where(key.in_([k for k, _total in keys]))).unique()) if keys else []
     if loader:
         rows = loader(rows)
     return {"items": rows, "total": total, "page": page, "per_page": per_page}
 
 
+def _count(query: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+
+
 def actor():
     """The user behind the bearer token of this request."""
     return g.api_user
+
+
+def committed(payload):
+    """Commit the request's transaction and answer `payload`, built before the commit: the commit expires every
+    loaded row, and a payload built after it would read the task, its bodies and its history again."""
+    db.session.commit()
+    return payload
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -128,19 +162,30 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(StaleDataError)
     def stale(error):
         db.session.rollback()
-        message = "Dữ liệu đã được người khác thay đổi; hãy tải lại."
+        message = _("Dữ liệu đã được người khác thay đổi; hãy tải lại.")
         if is_api_request():
-            return error_response(409, "conflict", message, {"version": "Phiên bản đã cũ."})
+            return error_response(409, "conflict", message, {"version": _("Phiên bản đã cũ.")})
         return error_page(409, message)
 
     @app.errorhandler(IntegrityError)
     def integrity(error):
         db.session.rollback()
         log.warning("integrity error: %s", error.orig)
-        message = "Dữ liệu xung đột với bản ghi đã có."
+        message = _("Dữ liệu xung đột với bản ghi đã có.")
         if is_api_request():
             return error_response(409, "conflict", message)
         return error_page(409, message)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(error):
+        # A number or text the database cannot hold (an id beyond 32 bits, say): bad input, not a server error.
+        _safe_rollback()
+        log.warning("value out of range for the database: %s", getattr(error, "orig", error))
+        message = _("Giá trị vượt quá giới hạn cho phép.")
+        if is_api_request():
+            return error_response(422, "invalid", message)
+        return error_page(400, message)
 
     @app.errorhandler(OperationalError)
     def database_down(error):

@@ -6,7 +6,7 @@ from flask_smorest.fields import Upload
 from sqlalchemy.orm import selectinload
 
 from ntm_tasks import permissions as perm
-from ntm_tasks.api.core import BaseSchema, PageArgsSchema, actor, page_schema, paginate
+from ntm_tasks.api.core import BaseSchema, PageArgsSchema, actor, committed, page_schema, paginate
 from ntm_tasks.assignments import services
 from ntm_tasks.assignments.models import ExtensionRequest, ProgressReport, Task
 from ntm_tasks.assignments.queries import attachment_visible, task_list_query
@@ -43,11 +43,12 @@ def _visible_meeting(meeting_id: int) -> Meeting:
 
 
 def _body(body_id: int | None, field: str) -> Body | None:
-    """A referenced body: 422 naming the field when it does not exist (the services check where it lies)."""
+    """A referenced body: 422 naming the field when it does not exist or lies out of the caller's reach (the
+    services check where it lies against the giving unit)."""
     if body_id is None:
         return None
     body = db.session.get(Body, body_id)
-    if body is None:
+    if body is None or not perm.can_name_body(actor(), body):  # out of reach reads as absent
         raise Invalid("Cơ quan không tồn tại.", {field: f"Không có cơ quan {body_id}."})
     return body
 
@@ -60,7 +61,8 @@ def _user(user_id: int | None) -> User | None:
     if user_id is None:
         return None
     user = db.session.get(User, user_id)
-    if user is None:
+    # Someone outside the caller's scope would read the task's reminders: refused, and told apart from no one.
+    if user is None or not perm.unit_in_scope(actor(), user.unit):
         raise Invalid("Người dùng không tồn tại.", {"responsible_user_id": f"Không có người dùng {user_id}."})
     return user
 
@@ -84,8 +86,7 @@ def create_meeting_task(data, meeting_id):
     """Add a task to a meeting (secretary, chair): draft until the meeting is published, else assigned at once."""
     meeting = _visible_meeting(meeting_id)
     task = services.create_task(actor(), unit=meeting.unit, meeting=meeting, **_create_args(data))
-    db.session.commit()
-    return task_payload(task, with_history=True)
+    return committed(task_payload(task, with_history=True))
 
 
 @bp.route("/tasks", methods=["POST"])
@@ -96,21 +97,21 @@ def create_task(data):
     user = actor()
     unit_id = data.get("unit_id", user.unit_id)
     unit = db.session.get(Unit, unit_id) if unit_id is not None else None
-    if unit is None:
+    if unit is None or not perm.unit_in_scope(user, unit):  # out of scope reads as absent, never as 403
         raise Invalid("Thiếu đơn vị giao việc.", {"unit_id": "Bắt buộc." if unit_id is None
                                                   else f"Không có đơn vị {unit_id}."})
     task = services.create_task(user, unit=unit, **_create_args(data))
-    db.session.commit()
-    return task_payload(task, with_history=True)
+    return committed(task_payload(task, with_history=True))
 
 
 @bp.route("/tasks")
 @bp.arguments(TaskQuerySchema, location="query")
-@bp.response(200, page_schema(TaskSchema, "TaskPage"))
+@bp.response(200, page_schema(TaskSchema, "TaskPage", dumped=True))
 def list_tasks(args):
     """Tasks the caller may see, overdue first, then by due date."""
     query = task_list_query(actor(), args)
-    return paginate(query, args["page"], args["per_page"], loader=lambda rows: [task_payload(t) for t in rows])
+    return paginate(query, args["page"], args["per_page"], loader=lambda rows: [task_payload(t) for t in rows],
+                    key=Task.id)
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -134,8 +135,7 @@ def update_task(data, task_id):
     if data.get("responsible_user_id") is not None:
         _user(data["responsible_user_id"])
     services.update_task(actor(), task, version, **data)
-    db.session.commit()
-    return task_payload(task, with_history=True)
+    return committed(task_payload(task, with_history=True))
 
 
 @bp.route("/tasks/<int:task_id>/transitions", methods=["POST"])
@@ -146,8 +146,7 @@ def transition(data, task_id):
     task = visible_task(task_id)
     services.transition(actor(), task, data["action"], note=data["note"], version=data["version"],
                         lead_body=_body(data["lead_body_id"], "lead_body_id"))
-    db.session.commit()
-    return task_payload(task, with_history=True)
+    return committed(task_payload(task, with_history=True))
 
 
 # --- progress -------------------------------------------------------------------------------------
@@ -159,8 +158,7 @@ def add_progress(data, task_id):
     """Report progress (0-100 %) with a note: assignees of the lead or a coordinating body, while open."""
     task = visible_task(task_id)
     report = services.add_progress(actor(), task, data["progress"], data["note"])
-    db.session.commit()
-    return progress_payload(report)
+    return committed(progress_payload(report))
 
 
 @bp.route("/tasks/<int:task_id>/updates")
@@ -184,8 +182,7 @@ def upload_attachment(files, task_id):
     """Attach an evidence file (multipart `file`): at most 20 MB; PDF, office documents, images, plain text."""
     task = visible_task(task_id)
     attachment = services.add_attachment(actor(), task, files["file"])
-    db.session.commit()
-    return attachment_payload(attachment)
+    return committed(attachment_payload(attachment))
 
 
 @bp.route("/tasks/<int:task_id>/attachments")
@@ -200,8 +197,8 @@ def list_attachments(args, task_id):
 
 
 @bp.route("/attachments/<int:attachment_id>")
-@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream",
-             description="The file, always as an attachment.")
+@bp.response(200, {"type": "string", "format": "binary"}, content_type="*/*",
+             description="The file, always as an attachment, with the content type its kind is served as.")
 def download_attachment(attachment_id):
     """Download a file of a task or meeting the caller may see."""
     attachment = db.session.get(Attachment, attachment_id)
@@ -217,8 +214,7 @@ def request_extension(data, task_id):
     """Ask for a later due date (assignee of the lead body, or a secretary or chair on its behalf)."""
     task = visible_task(task_id)
     request = services.request_extension(actor(), task, data["requested_due_date"], data["reason"])
-    db.session.commit()
-    return extension_payload(request)
+    return committed(extension_payload(request))
 
 
 @bp.route("/tasks/<int:task_id>/extension-requests")
@@ -250,5 +246,4 @@ def decide_extension(data, request_id):
     request = db.session.get(ExtensionRequest, request_id)
     perm.require_visible(request, request is not None and perm.can_view_task(actor(), request.task))
     services.decide_extension(actor(), request, data["approve"], data["note"], version=data.get("version"))
-    db.session.commit()
-    return extension_payload(request, with_task=True)
+    return committed(extension_payload(request, with_task=True))

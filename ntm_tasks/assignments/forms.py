@@ -4,10 +4,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ntm_tasks.assignments.models import StatusCategory, TaskStatus
+from ntm_tasks.forms import choices
 
 STATUS_LABELS = {
     TaskStatus.DRAFT: _l("Dự thảo"), TaskStatus.ASSIGNED: _l("Đã giao"), TaskStatus.IN_PROGRESS: _l("Đang thực hiện"),
@@ -45,11 +45,6 @@ EXTENSION_LABELS = {"pending": _l("Chờ quyết định"), "approved": _l("Đã
 FREQ_CHOICES = [("", _l("Không định kỳ")), ("weekly", _l("Hàng tuần")), ("monthly", _l("Hàng tháng")),
                 ("quarterly", _l("Hàng quý")), ("semiannual", _l("6 tháng một lần")), ("yearly", _l("Hàng năm"))]
 
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms wants its options."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 WEEKDAYS = [_l("thứ Hai"), _l("thứ Ba"), _l("thứ Tư"), _l("thứ Năm"), _l("thứ Sáu"), _l("thứ Bảy"), _l("Chủ nhật")]

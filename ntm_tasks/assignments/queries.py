@@ -8,7 +8,6 @@ from ntm_tasks import permissions as perm
 from ntm_tasks.assignments import categories
 from ntm_tasks.assignments.models import OPEN_STATUSES, Task, TaskStatus, task_coordinating_bodies
 from ntm_tasks.db import today
-from ntm_tasks.org.models import Unit
 from ntm_tasks.text import fold
 
 
@@ -24,13 +23,6 @@ def involving_body(body_id: int):
         sa.select(task_coordinating_bodies.c.task_id).where(task_coordinating_bodies.c.body_id == body_id)))
 
 
-def in_unit_subtree(unit_id: int):
-    """SQL condition: the task was given by, or is led from, the unit or a unit below it."""
-    path = sa.select(Unit.path).where(Unit.id == unit_id).scalar_subquery()
-    ids = sa.select(Unit.id).where(Unit.path.startswith(path))
-    return sa.or_(Task.unit_id.in_(ids), Task.lead_unit_id.in_(ids))
-
-
 def order_overdue_first(query: sa.Select, as_of: date) -> sa.Select:
     """Overdue first, then by due date (tasks without one last), then in the order they were given."""
     return query.order_by(sa.case((categories.is_overdue(as_of), 0), else_=1), Task.due_date.is_(None),
@@ -40,9 +32,7 @@ def order_overdue_first(query: sa.Select, as_of: date) -> sa.Select:
 def task_list_query(user, args: dict, as_of: date | None = None) -> sa.Select:
     """The tasks `user` may see that match `args` (the filters of TaskQuerySchema), in list order."""
     as_of = as_of or today()
-    query = sa.select(Task).where(perm.task_filter(user))
-    if args.get("unit_id"):
-        query = query.where(in_unit_subtree(args["unit_id"]))
+    query = sa.select(Task).where(perm.task_filter(user, args.get("unit_id") or None))
     if args.get("body_id"):
         query = query.where(involving_body(args["body_id"]))
     if args.get("status"):

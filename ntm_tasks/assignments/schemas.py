@@ -85,6 +85,11 @@ class TaskSchema(BaseSchema):
     history = ma.fields.List(ma.fields.Nested(TaskHistorySchema), metadata={"description": "On the detail only."})
 
 
+# One instance each: building a schema copies its fields, which costs more than a dump.
+_RECURRENCE = TaskRecurrenceSchema()
+_HISTORY = TaskHistorySchema(many=True)
+
+
 def body_ref(body) -> dict:
     return {"id": body.id, "name": body.name, "unit_id": body.unit_id}
 
@@ -100,7 +105,11 @@ def history_payload(obj) -> list[dict]:
 
 
 def task_payload(task: Task, as_of: date | None = None, with_history: bool = False) -> dict:
-    """A task as API.md shows it (JSON-ready), its status group and overdue days computed as of `as_of`."""
+    """A task as API.md shows it, JSON-ready, its status group and overdue days computed as of `as_of`.
+
+    TaskSchema's shape built directly: lists and reports carry up to a thousand tasks, and a marshmallow dump of
+    each cost more than loading them (the schema still documents the shape and dumps the history).
+    """
     as_of = as_of or today()
     category = categories.category_of(task, as_of)
     data = {
@@ -108,17 +117,27 @@ def task_payload(task: Task, as_of: date | None = None, with_history: bool = Fal
         "title": task.title, "description": task.description, "expected_output": task.expected_output,
         "lead_body": body_ref(task.lead_body),
         "coordinating_bodies": [body_ref(b) for b in sorted(task.coordinating_bodies, key=lambda b: b.id)],
-        "responsible_user_id": task.responsible_user_id, "due_date": task.due_date,
-        "original_due_date": task.original_due_date, "recurrence": task.recurrence, "series_id": task.series_id,
-        "period_key": task.period_key, "criterion_codes": task.criterion_codes, "status": task.status.value,
-        "progress": task.progress, "status_category": category.value if category else None,
-        "overdue_days": categories.overdue_days(task, as_of), "assigned_on": task.assigned_on,
-        "submitted_on": task.submitted_on, "completed_on": task.completed_on, "version": task.version,
-        "created_at": task.created_at, "updated_at": task.updated_at,
+        "responsible_user_id": task.responsible_user_id, "due_date": _day(task.due_date),
+        "original_due_date": _day(task.original_due_date),
+        "recurrence": None if task.recurrence is None else _RECURRENCE.dump(task.recurrence),
+        "series_id": task.series_id, "period_key": task.period_key, "criterion_codes": task.criterion_codes,
+        "status": task.status.value, "progress": task.progress,
+        "status_category": category.value if category else None,
+        "overdue_days": categories.overdue_days(task, as_of), "assigned_on": _day(task.assigned_on),
+        "submitted_on": _day(task.submitted_on), "completed_on": _day(task.completed_on), "version": task.version,
+        "created_at": _moment(task.created_at), "updated_at": _moment(task.updated_at),
     }
     if with_history:
-        data["history"] = history_payload(task)
-    return TaskSchema().dump(data)
+        data["history"] = _HISTORY.dump(history_payload(task))
+    return data
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _moment(value) -> str | None:
+    return None if value is None else local(value).isoformat()
 
 
 # --- requests -------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ntm_tasks import permissions as perm
 from ntm_tasks.assignments.models import (OPEN_STATUSES, ExtensionRequest, ExtensionStatus, ProgressReport,
@@ -19,14 +21,14 @@ from ntm_tasks.text import fold
 RECURRENCE_FREQS = ("weekly", "monthly", "quarterly", "semiannual", "yearly")
 EDITABLE_FIELDS = {"title", "description", "expected_output", "due_date", "recurrence", "responsible_user_id"}
 STATUS_CATEGORY_LABELS = {
-    StatusCategory.COMPLETED_ON_TIME: "Hoàn thành đúng hạn", StatusCategory.COMPLETED_LATE: "Hoàn thành quá hạn",
-    StatusCategory.IN_PROGRESS_ON_TIME: "Đang thực hiện trong hạn",
-    StatusCategory.IN_PROGRESS_OVERDUE: "Đang thực hiện quá hạn",
+    StatusCategory.COMPLETED_ON_TIME: _l("Hoàn thành đúng hạn"), StatusCategory.COMPLETED_LATE: _l("Hoàn thành quá hạn"),
+    StatusCategory.IN_PROGRESS_ON_TIME: _l("Đang thực hiện trong hạn"),
+    StatusCategory.IN_PROGRESS_OVERDUE: _l("Đang thực hiện quá hạn"),
 }
 TASK_STATUS_LABELS = {
-    TaskStatus.DRAFT: "Dự thảo", TaskStatus.ASSIGNED: "Đã giao", TaskStatus.IN_PROGRESS: "Đang thực hiện",
-    TaskStatus.DECLINED: "Từ chối", TaskStatus.SUBMITTED: "Chờ duyệt", TaskStatus.COMPLETED: "Hoàn thành",
-    TaskStatus.CANCELLED: "Đã hủy",
+    TaskStatus.DRAFT: _l("Dự thảo"), TaskStatus.ASSIGNED: _l("Đã giao"), TaskStatus.IN_PROGRESS: _l("Đang thực hiện"),
+    TaskStatus.DECLINED: _l("Từ chối"), TaskStatus.SUBMITTED: _l("Chờ duyệt"), TaskStatus.COMPLETED: _l("Hoàn thành"),
+    TaskStatus.CANCELLED: _l("Đã hủy"),
 }
 
 
@@ -36,14 +38,14 @@ def check_recurrence(recurrence: dict | None) -> dict | None:
         return None
     freq, day, month = recurrence.get("freq"), recurrence.get("day"), recurrence.get("month")
     if freq not in RECURRENCE_FREQS:
-        raise Invalid("Chu kỳ không hợp lệ.", {"recurrence": f"freq phải là một trong {', '.join(RECURRENCE_FREQS)}."})
+        raise Invalid(_("Chu kỳ không hợp lệ."), {"recurrence": _("freq phải là một trong %(values)s.", values=", ".join(RECURRENCE_FREQS))})
     limit = 7 if freq == "weekly" else 31
     if day is not None and (not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= limit):
-        raise Invalid("Ngày của chu kỳ không hợp lệ.", {"recurrence": f"day phải từ 1 đến {limit}."})
+        raise Invalid(_("Ngày của chu kỳ không hợp lệ."), {"recurrence": _("day phải từ 1 đến %(limit)s.", limit=limit)})
     result = {"freq": freq, "day": day}
     if freq == "yearly":
         if month is not None and (not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12):
-            raise Invalid("Tháng của chu kỳ không hợp lệ.", {"recurrence": "month phải từ 1 đến 12."})
+            raise Invalid(_("Tháng của chu kỳ không hợp lệ."), {"recurrence": _("month phải từ 1 đến 12.")})
         result["month"] = month
     return result
 
@@ -57,17 +59,17 @@ def _related(giver_unit, body: Body) -> bool:
 def _check_bodies(giver_unit, lead_body: Body | None, coordinating: list[Body]) -> None:
     """The bodies lie in the giving unit's subtree or above it; a body is not both lead and coordinating."""
     if lead_body is None:
-        raise Invalid("Thiếu cơ quan chủ trì.", {"lead_body_id": "Bắt buộc."})
+        raise Invalid(_("Thiếu cơ quan chủ trì."), {"lead_body_id": _("Bắt buộc.")})
     if lead_body.is_archived:
-        raise Invalid("Cơ quan đã ngừng sử dụng.", {"lead_body_id": "Cơ quan đã lưu trữ."})
+        raise Invalid(_("Cơ quan đã ngừng sử dụng."), {"lead_body_id": _("Cơ quan đã lưu trữ.")})
     if not _related(giver_unit, lead_body):
-        raise Invalid("Cơ quan chủ trì không thuộc đơn vị này.", {"lead_body_id": "Ngoài đơn vị giao việc."})
+        raise Invalid(_("Cơ quan chủ trì không thuộc đơn vị này."), {"lead_body_id": _("Ngoài đơn vị giao việc.")})
     for body in coordinating:
         if body.is_archived or not _related(giver_unit, body):
-            raise Invalid("Cơ quan phối hợp không hợp lệ.",
-                          {"coordinating_body_ids": f"Cơ quan {body.id} ngoài đơn vị giao việc hoặc đã lưu trữ."})
+            raise Invalid(_("Cơ quan phối hợp không hợp lệ."),
+                          {"coordinating_body_ids": _("Cơ quan %(id)s ngoài đơn vị giao việc hoặc đã lưu trữ.", id=body.id)})
     if any(b.id == lead_body.id for b in coordinating):
-        raise Invalid("Cơ quan chủ trì không đồng thời phối hợp.", {"coordinating_body_ids": "Trùng cơ quan chủ trì."})
+        raise Invalid(_("Cơ quan chủ trì không đồng thời phối hợp."), {"coordinating_body_ids": _("Trùng cơ quan chủ trì.")})
 
 
 def refresh_search_text(task: Task) -> None:
@@ -86,11 +88,11 @@ def create_task(actor, *, unit, lead_body: Body | None, title: str, description:
     perm.require(perm.can_edit_meetings(actor, unit))
     title = (title or "").strip()
     if not title:
-        raise Invalid("Thiếu tên nhiệm vụ.", {"title": "Bắt buộc."})
+        raise Invalid(_("Thiếu tên nhiệm vụ."), {"title": _("Bắt buộc.")})
     coordinating = list(coordinating_bodies)
     _check_bodies(unit, lead_body, coordinating)
     if meeting is not None and due_date is not None and due_date < local(meeting.held_at).date():
-        raise Invalid("Thời hạn trước ngày họp.", {"due_date": "Phải từ ngày họp trở đi."})
+        raise Invalid(_("Thời hạn trước ngày họp."), {"due_date": _("Phải từ ngày họp trở đi.")})
     draft = meeting is not None and meeting.status == MeetingStatus.DRAFT
     task = Task(
         unit_id=unit.id, lead_unit_id=lead_body.unit_id, meeting_id=meeting.id if meeting else None,
@@ -117,7 +119,7 @@ def update_task(actor, task: Task, version: int | None, **values) -> Task:
     perm.require(perm.can_manage_task(actor, task))
     check_version(task, version)
     if task.status in (TaskStatus.COMPLETED, TaskStatus.CANCELLED):
-        raise Conflict("Nhiệm vụ đã đóng; hãy mở lại trước khi sửa.")
+        raise Conflict(_("Nhiệm vụ đã đóng; hãy mở lại trước khi sửa."))
     coordinating = values.pop("coordinating_bodies", None)
     lead_body = values.pop("lead_body", None)
     codes = values.pop("criterion_codes", None)
@@ -129,7 +131,7 @@ def update_task(actor, task: Task, version: int | None, **values) -> Task:
     if "title" in values:
         values["title"] = (values["title"] or "").strip()[:300]
         if not values["title"]:
-            raise Invalid("Thiếu tên nhiệm vụ.", {"title": "Bắt buộc."})
+            raise Invalid(_("Thiếu tên nhiệm vụ."), {"title": _("Bắt buộc.")})
     if "due_date" in values and task.status == TaskStatus.DRAFT:
         values["original_due_date"] = values["due_date"]  # before issue, the date is still being drafted
     new_lead = lead_body if lead_body is not None and lead_body.id != task.lead_body_id else None
@@ -176,22 +178,22 @@ def transition(actor, task: Task, action: str, note: str | None = None, version:
     """Apply one workflow action: checks role and scope (403), version and status (409), note (422)."""
     spec = ACTIONS.get(action)
     if spec is None:
-        raise Invalid("Thao tác không hợp lệ.", {"action": f"Phải là một trong {', '.join(ACTIONS)}."})
+        raise Invalid(_("Thao tác không hợp lệ."), {"action": _("Phải là một trong %(values)s.", values=", ".join(ACTIONS))})
     if not _may_take(actor, task, spec.actor):
-        raise Forbidden("Bạn không được thực hiện thao tác này với nhiệm vụ này.")
+        raise Forbidden(_("Bạn không được thực hiện thao tác này với nhiệm vụ này."))
     check_version(task, version)
     if task.status not in spec.sources:
-        raise Conflict(f"Không thể thực hiện thao tác này khi nhiệm vụ đang ở trạng thái "
-                       f"“{TASK_STATUS_LABELS[task.status]}”.",
-                       {"action": f"Không áp dụng cho trạng thái {task.status.value}."})
+        raise Conflict(_("Không thể thực hiện thao tác này khi nhiệm vụ đang ở trạng thái “%(status)s”.",
+                         status=TASK_STATUS_LABELS[task.status]),
+                       {"action": _("Không áp dụng cho trạng thái %(status)s.", status=task.status.value)})
     note = (note or "").strip() or None
     if spec.note_required and not note:
-        raise Invalid("Cần ghi rõ lý do.", {"note": "Bắt buộc với thao tác này."})
+        raise Invalid(_("Cần ghi rõ lý do."), {"note": _("Bắt buộc với thao tác này.")})
     if action == "reassign":
         if lead_body is None:
-            raise Invalid("Cần chọn cơ quan chủ trì mới.", {"lead_body_id": "Bắt buộc."})
+            raise Invalid(_("Cần chọn cơ quan chủ trì mới."), {"lead_body_id": _("Bắt buộc.")})
         if lead_body.id == task.lead_body_id:
-            raise Invalid("Hãy giao cho một cơ quan khác.", {"lead_body_id": "Trùng cơ quan đã từ chối."})
+            raise Invalid(_("Hãy giao cho một cơ quan khác."), {"lead_body_id": _("Trùng cơ quan đã từ chối.")})
         _check_bodies(task.unit, lead_body, task.coordinating_bodies)
     # Every check is done: only now does the task change, so a refused action leaves nothing behind.
     changes = {"status": [task.status, spec.target]}
@@ -254,11 +256,11 @@ def issue_drafts(actor, tasks) -> list[Task]:
 def add_progress(actor, task: Task, progress, note: str | None) -> ProgressReport:
     """A progress report by an assignee of the lead or a coordinating body, while the task is open."""
     if not perm.can_report_progress(actor, task):
-        raise Forbidden("Chỉ đầu mối cơ quan chủ trì hoặc phối hợp được báo cáo tiến độ.")
+        raise Forbidden(_("Chỉ đầu mối cơ quan chủ trì hoặc phối hợp được báo cáo tiến độ."))
     if task.status not in OPEN_STATUSES:
-        raise Conflict("Nhiệm vụ không còn mở.", {"progress": f"Trạng thái {task.status.value}."})
+        raise Conflict(_("Nhiệm vụ không còn mở."), {"progress": _("Trạng thái %(status)s.", status=task.status.value)})
     if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
-        raise Invalid("Tiến độ phải từ 0 đến 100.", {"progress": "Phải là số nguyên từ 0 đến 100."})
+        raise Invalid(_("Tiến độ phải từ 0 đến 100."), {"progress": _("Phải là số nguyên từ 0 đến 100.")})
     report = ProgressReport(task_id=task.id, user_id=actor.id, progress=progress, note=(note or "").strip())
     db.session.add(report)
     changes = {}
@@ -274,20 +276,20 @@ def add_progress(actor, task: Task, progress, note: str | None) -> ProgressRepor
 def request_extension(actor, task: Task, requested_due_date: date | None, reason: str | None) -> ExtensionRequest:
     """Ask for a later due date: the lead body's assignee, or a secretary or chair on its behalf."""
     if not perm.can_request_extension(actor, task):
-        raise Forbidden("Chỉ cơ quan chủ trì (hoặc thư ký, trưởng ban) được xin gia hạn.")
+        raise Forbidden(_("Chỉ cơ quan chủ trì (hoặc thư ký, trưởng ban) được xin gia hạn."))
     if task.status not in OPEN_STATUSES:
-        raise Conflict("Nhiệm vụ không còn mở.", {"requested_due_date": f"Trạng thái {task.status.value}."})
+        raise Conflict(_("Nhiệm vụ không còn mở."), {"requested_due_date": _("Trạng thái %(status)s.", status=task.status.value)})
     if requested_due_date is None:
-        raise Invalid("Thiếu ngày đề nghị.", {"requested_due_date": "Bắt buộc."})
+        raise Invalid(_("Thiếu ngày đề nghị."), {"requested_due_date": _("Bắt buộc.")})
     if task.due_date is not None and requested_due_date <= task.due_date:
-        raise Invalid("Ngày đề nghị phải sau thời hạn hiện tại.",
-                      {"requested_due_date": f"Phải sau {task.due_date.strftime('%d/%m/%Y')}."})
+        raise Invalid(_("Ngày đề nghị phải sau thời hạn hiện tại."),
+                      {"requested_due_date": _("Phải sau %(date)s.", date=task.due_date.strftime("%d/%m/%Y"))})
     if requested_due_date < today():
-        raise Invalid("Ngày đề nghị đã qua.", {"requested_due_date": "Không được trước hôm nay."})
+        raise Invalid(_("Ngày đề nghị đã qua."), {"requested_due_date": _("Không được trước hôm nay.")})
     if not (reason or "").strip():
-        raise Invalid("Cần nêu lý do xin gia hạn.", {"reason": "Bắt buộc."})
+        raise Invalid(_("Cần nêu lý do xin gia hạn."), {"reason": _("Bắt buộc.")})
     if pending_extension(task) is not None:
-        raise Conflict("Đã có một đề nghị gia hạn đang chờ quyết định.", {"requested_due_date": "Đang chờ duyệt."})
+        raise Conflict(_("Đã có một đề nghị gia hạn đang chờ quyết định."), {"requested_due_date": _("Đang chờ duyệt.")})
     request = ExtensionRequest(task_id=task.id, requested_due_date=requested_due_date, reason=reason.strip(),
                                previous_due_date=task.due_date, requested_by_id=actor.id)
     db.session.add(request)
@@ -302,13 +304,13 @@ def decide_extension(actor, request: ExtensionRequest, approve: bool, note: str 
     """The chair approves (the due date in force changes, the original stays) or refuses."""
     task = request.task
     if not perm.is_chair_for(actor, task):
-        raise Forbidden("Chỉ trưởng ban quyết định gia hạn.")
+        raise Forbidden(_("Chỉ trưởng ban quyết định gia hạn."))
     if version is not None:
         check_version(request, version)
     if request.status != ExtensionStatus.PENDING:
-        raise Conflict("Đề nghị đã được quyết định.", {"approve": f"Đã {request.status.value}."})
+        raise Conflict(_("Đề nghị đã được quyết định."), {"approve": _("Đã %(status)s.", status=request.status.value)})
     if approve and task.status not in OPEN_STATUSES:
-        raise Conflict("Nhiệm vụ không còn mở; chỉ có thể từ chối.", {"approve": f"Trạng thái {task.status.value}."})
+        raise Conflict(_("Nhiệm vụ không còn mở; chỉ có thể từ chối."), {"approve": _("Trạng thái %(status)s.", status=task.status.value)})
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     request.decided_by_id, request.decided_at = actor.id, utcnow()
     request.decision_note = (note or "").strip() or None
@@ -336,9 +338,9 @@ def add_attachment(actor, task: Task, upload):
     from ntm_tasks.attachments import store_upload
 
     if not perm.can_attach_evidence(actor, task):
-        raise Forbidden("Bạn không được đính kèm tệp cho nhiệm vụ này.")
+        raise Forbidden(_("Bạn không được đính kèm tệp cho nhiệm vụ này."))
     if not may_attach(actor, task):
-        raise Conflict("Nhiệm vụ không còn mở.", {"file": f"Trạng thái {task.status.value}."})
+        raise Conflict(_("Nhiệm vụ không còn mở."), {"file": _("Trạng thái %(status)s.", status=task.status.value)})
     attachment = store_upload(upload, actor, task_id=task.id)
     record(task, actor, "attachment_added", {"attachment": [None, attachment.filename]})
     db.session.flush()

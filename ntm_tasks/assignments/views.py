@@ -13,7 +13,7 @@ from ntm_tasks.assignments import categories, services
 from ntm_tasks.assignments.forms import (ACTION_LABELS, CATEGORY_LABELS, EXTENSION_LABELS, FIELD_LABELS,
                                          FREQ_CHOICES, HISTORY_LABELS, STATUS_LABELS, WEEKDAYS, ActionForm,
                                          ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, TaskFilterForm,
-                                         TaskForm, UploadForm, choices)
+                                         TaskForm, UploadForm)
 from ntm_tasks.assignments.models import OPEN_STATUSES, ExtensionRequest, ProgressReport, Task
 from ntm_tasks.assignments.queries import (attachment_visible, involving_body, order_overdue_first, task_list_query,
                                            with_bodies)
@@ -23,6 +23,7 @@ from ntm_tasks.audit import history_of
 from ntm_tasks.db import today
 from ntm_tasks.errors import Conflict, DomainError, Invalid, TooLarge, UnsupportedType
 from ntm_tasks.extensions import db
+from ntm_tasks.forms import choices
 from ntm_tasks.meetings.models import Meeting
 from ntm_tasks.org.models import Body, Role, Unit
 from ntm_tasks.org.services import units_in_tree
@@ -71,7 +72,8 @@ def recurrence_text(recurrence: dict) -> str:
     if freq == "weekly":
         return f"{label}, {WEEKDAYS[day - 1]}" if day else f"{label}, {_('Chủ nhật')}"
     if freq == "yearly" and recurrence.get("month"):
-        return f"{label}, " + _("ngày %(day)s tháng %(month)s", day=day or _("cuối"), month=recurrence["month"])
+        return f"{label}, " + (_("ngày %(day)s tháng %(month)s", day=day, month=recurrence["month"]) if day
+                               else _("ngày cuối tháng %(month)s", month=recurrence["month"]))
     return f"{label}, " + (_("ngày %(day)s", day=day) if day else _("ngày cuối kỳ"))
 
 
@@ -198,7 +200,7 @@ def index():
     if form.overdue.data:
         args["overdue"] = True
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    result = paginate(task_list_query(current_user, args), page, PER_PAGE)
+    result = paginate(task_list_query(current_user, args), page, PER_PAGE, key=Task.id)
     may_create = current_user.role in perm.EDITORS
     return render_template("assignments/index.html", form=form, result=result, may_create=may_create)
 

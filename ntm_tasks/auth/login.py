@@ -1,7 +1,9 @@
 """Password checks with lock-out after repeated failures; the same answer whether or not the user exists."""
+import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ntm_tasks.db import utcnow
 from ntm_tasks.extensions import db
@@ -13,12 +15,25 @@ BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
 LOCKED = f"Tài khoản tạm khóa do đăng nhập sai nhiều lần. Hãy thử lại sau {LOCK_MINUTES} phút."
 
 
+_dummy_hash: str | None = None
+
+
+def _spend_a_password_check(password: str) -> None:
+    """Check the password against a throw-away hash, so that an unknown name costs as long as a known one."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = generate_password_hash(secrets.token_hex(16))
+    check_password_hash(_dummy_hash, password or "")
+
+
 def attempt_login(username: str, password: str) -> tuple[User | None, str | None]:
     """The user if the credentials hold, else None and the message to show. Flushes the failure count."""
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == (username or "").strip().lower()))
     if user is None or not user.is_active:
+        _spend_a_password_check(password)
         return None, BAD_CREDENTIALS
     if user.locked_until and user.locked_until > utcnow():
+        _spend_a_password_check(password)
         return None, LOCKED
     if not user.check_password(password):
         user.failed_logins += 1

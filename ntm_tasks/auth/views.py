@@ -6,19 +6,28 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ntm_tasks.auth.forms import ChangePasswordForm, LoginForm
-from ntm_tasks.auth.login import attempt_login
+from ntm_tasks.auth.login import LOCK_MINUTES, LOCKED, attempt_login
 from ntm_tasks.errors import Invalid
 from ntm_tasks.extensions import db, limiter
 from ntm_tasks.org.services import change_password
+from ntm_tasks.web import is_local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative targets, so the login form cannot redirect elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if is_local_path(target) and not urlsplit(target).netloc:
         return target
     return url_for("main.index")
+
+
+def _login_problem(problem: str) -> str:
+    """attempt_login's message (Vietnamese, as the API returns it) in the reader's language."""
+    if problem == LOCKED:
+        return _("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Hãy thử lại sau %(minutes)s phút.",
+                 minutes=LOCK_MINUTES)
+    return _("Tên đăng nhập hoặc mật khẩu không đúng.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,7 +40,7 @@ def login():
         user, problem = attempt_login(form.username.data, form.password.data)
         db.session.commit()
         if user is None:
-            form.password.errors.append(_(problem))
+            form.password.errors.append(_login_problem(problem))
         else:
             session.clear()
             session.permanent = True

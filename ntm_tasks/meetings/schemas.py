@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, validate
 
-from ntm_tasks.api.core import BaseSchema, PageArgsSchema
+from ntm_tasks.api.core import BaseSchema, Dumped, PageArgsSchema
 from ntm_tasks.assignments.schemas import TaskSchema
 from ntm_tasks.db import LOCAL_TZ, local
 from ntm_tasks.meetings.models import MeetingKind, MeetingStatus
@@ -290,14 +290,14 @@ class FollowThroughSchema(BaseSchema):
 
 class MeetingDetailSchema(MeetingSchema):
     conclusions = ma.fields.List(ma.fields.Nested(ConclusionSchema))
-    tasks = ma.fields.List(ma.fields.Nested(TaskSchema))
+    tasks = ma.fields.List(Dumped(TaskSchema))
     attachments = ma.fields.List(ma.fields.Nested(AttachmentSchema))
     follow_through = ma.fields.Nested(FollowThroughSchema)
 
 
 class ConclusionsResultSchema(BaseSchema):
     conclusions = ma.fields.List(ma.fields.Nested(ConclusionSchema))
-    tasks = ma.fields.List(ma.fields.Nested(TaskSchema))
+    tasks = ma.fields.List(Dumped(TaskSchema))
 
 
 class PublishSchema(BaseSchema):

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ntm_tasks import permissions as perm
 from ntm_tasks.assignments.models import OPEN_STATUSES, StatusCategory, Task, TaskStatus
+from ntm_tasks.assignments.queries import with_bodies
 from ntm_tasks.attachments import Attachment, store_upload
 from ntm_tasks.audit import apply_changes, record
 from ntm_tasks.db import LOCAL_TZ, local, today, utcnow
@@ -54,8 +56,8 @@ def _bodies_by_id(unit: Unit, ids, field_name: str) -> list[Body]:
     allowed = {ref.id for ref in candidate_bodies(unit)}
     unknown = [i for i in ids if i not in allowed]
     if unknown:
-        raise Invalid("Cơ quan không thuộc đơn vị hoặc cấp trên của đơn vị.",
-                      {field_name: f"Không có cơ quan {', '.join(map(str, unknown))} trong phạm vi cuộc họp."})
+        raise Invalid(_("Cơ quan không thuộc đơn vị hoặc cấp trên của đơn vị."),
+                      {field_name: _("Không có cơ quan %(ids)s trong phạm vi cuộc họp.", ids=", ".join(map(str, unknown)))})
     found = {b.id: b for b in db.session.scalars(sa.select(Body).where(Body.id.in_(ids)))} if ids else {}
     return [found[i] for i in ids]
 
@@ -83,8 +85,8 @@ def legal_document(actor, citation, field_name: str = "legal_bases") -> LegalDoc
     if isinstance(citation, str):
         parsed = parse_document_citation(citation)
         if parsed is None:
-            raise Invalid("Không đọc được số hiệu văn bản.",
-                          {field_name: "Cần số ký hiệu, ví dụ \"Nghị quyết số 57/NQ-HĐND ngày 28/12/2020\"."})
+            raise Invalid(_("Không đọc được số hiệu văn bản."),
+                          {field_name: _("Cần số ký hiệu, ví dụ \"Nghị quyết số 57/NQ-HĐND ngày 28/12/2020\".")})
         number, issued_on = parsed["number"], parsed["issued_on"]
         text = _with_number(" ".join(citation.split()), number)
         issuer, title = _issuer_from_number(number), (text if text != number else None)
@@ -92,7 +94,7 @@ def legal_document(actor, citation, field_name: str = "legal_bases") -> LegalDoc
     else:
         number = normalize_document_number(citation.get("number") or "")
         if not number:
-            raise Invalid("Thiếu số hiệu văn bản.", {field_name: "Cần số ký hiệu văn bản."})
+            raise Invalid(_("Thiếu số hiệu văn bản."), {field_name: _("Cần số ký hiệu văn bản.")})
         parsed = parse_document_citation(number) or {}
         issued_on = citation.get("issued_on")
         issuer = (citation.get("issuer") or "").strip() or _issuer_from_number(number)
@@ -132,13 +134,13 @@ def held_at_value(value) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
     if isinstance(value, date):
         return datetime.combine(value, time(DEFAULT_HOUR), tzinfo=LOCAL_TZ)
-    raise Invalid("Thiếu thời gian họp.", {"held_at": "Bắt buộc."})
+    raise Invalid(_("Thiếu thời gian họp."), {"held_at": _("Bắt buộc.")})
 
 
 def _clean_guests(guests) -> list[str]:
     names = list(dict.fromkeys(" ".join(str(g).split())[:200] for g in guests or () if str(g).strip()))
     if len(names) > MAX_GUESTS:
-        raise Invalid("Quá nhiều khách mời.", {"participants": f"Tối đa {MAX_GUESTS} khách mời."})
+        raise Invalid(_("Quá nhiều khách mời."), {"participants": _("Tối đa %(n)s khách mời.", n=MAX_GUESTS)})
     return names
 
 
@@ -158,7 +160,7 @@ def refresh_search_text(meeting: Meeting) -> None:
 def _check_title(title) -> str:
     title = (title or "").strip()
     if not title:
-        raise Invalid("Thiếu tên cuộc họp.", {"title": "Bắt buộc."})
+        raise Invalid(_("Thiếu tên cuộc họp."), {"title": _("Bắt buộc.")})
     return title[:300]
 
 
@@ -166,7 +168,7 @@ def _check_kind(kind) -> MeetingKind:
     try:
         return MeetingKind(kind)
     except ValueError:
-        raise Invalid("Loại cuộc họp không hợp lệ.", {"kind": f"Phải là một trong {', '.join(MeetingKind)}."})
+        raise Invalid(_("Loại cuộc họp không hợp lệ."), {"kind": _("Phải là một trong %(values)s.", values=", ".join(MeetingKind))})
 
 
 def create_meeting(actor, *, unit: Unit, title: str, kind: str, held_at, location: str | None = None,
@@ -175,7 +177,7 @@ def create_meeting(actor, *, unit: Unit, title: str, kind: str, held_at, locatio
     """Record a meeting of `unit` (secretary or chair of its scope); it starts as a draft."""
     perm.require(perm.can_edit_meetings(actor, unit))
     if unit.is_archived:
-        raise Invalid("Đơn vị đã được lưu trữ hoặc sáp nhập.", {"unit_id": "Đơn vị đã lưu trữ."})
+        raise Invalid(_("Đơn vị đã được lưu trữ hoặc sáp nhập."), {"unit_id": _("Đơn vị đã lưu trữ.")})
     meeting = Meeting(unit=unit, title=_check_title(title), kind=_check_kind(kind), held_at=held_at_value(held_at),
                       location=_text(location), chair=_text(chair), summary=_text(summary),
                       difficulties=_text(difficulties), guests=_clean_guests(guests), status=MeetingStatus.DRAFT,
@@ -202,9 +204,9 @@ def update_meeting(actor, meeting: Meeting, version: int | None, **values) -> Me
     check_version(meeting, version)
     unknown = set(values) - {*EDITABLE, "participant_ids", "legal_bases", "is_archived"}
     if unknown:
-        raise Invalid("Trường không sửa được.", {name: "Không sửa được." for name in unknown})
+        raise Invalid(_("Trường không sửa được."), {name: _("Không sửa được.") for name in unknown})
     if meeting.is_archived and values.get("is_archived") is not False:
-        raise Conflict("Cuộc họp đã được lưu trữ.", {"is_archived": "Đã lưu trữ."})
+        raise Conflict(_("Cuộc họp đã được lưu trữ."), {"is_archived": _("Đã lưu trữ.")})
     cleaners = {"title": _check_title, "kind": _check_kind, "held_at": held_at_value, "guests": _clean_guests,
                 "location": _text, "chair": _text, "summary": _text, "difficulties": _text}
     plain = {name: cleaners[name](values[name]) for name in EDITABLE if name in values}
@@ -289,7 +291,7 @@ def archive_attachment(actor, meeting: Meeting, attachment: Attachment) -> Attac
     """Take a file off the meeting (kept on disk and in the history)."""
     perm.require(perm.can_edit_meetings(actor, meeting.unit))
     if attachment.meeting_id != meeting.id or attachment.is_archived:
-        raise Invalid("Tệp không thuộc cuộc họp.", {"attachment_id": "Không có tệp này."})
+        raise Invalid(_("Tệp không thuộc cuộc họp."), {"attachment_id": _("Không có tệp này.")})
     attachment.is_archived = True
     record(meeting, actor, "attachment_archived", {"attachment": [attachment.filename, None]})
     db.session.flush()
@@ -305,9 +307,9 @@ def meeting_date(meeting: Meeting) -> date:
 
 def check_text(text: str | None, field_name: str = "text") -> str:
     if not (text or "").strip():
-        raise Invalid("Chưa có nội dung kết luận.", {field_name: "Bắt buộc."})
+        raise Invalid(_("Chưa có nội dung kết luận."), {field_name: _("Bắt buộc.")})
     if len(text) > MAX_TEXT_LENGTH:
-        raise Invalid("Nội dung quá dài.", {field_name: f"Tối đa {MAX_TEXT_LENGTH} ký tự."})
+        raise Invalid(_("Nội dung quá dài."), {field_name: _("Tối đa %(n)s ký tự.", n=MAX_TEXT_LENGTH)})
     return text
 
 
@@ -383,14 +385,14 @@ def _as_date(value, field_name: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise Invalid("Ngày không hợp lệ.", {field_name: "Ngày phải theo dạng YYYY-MM-DD."})
+        raise Invalid(_("Ngày không hợp lệ."), {field_name: _("Ngày phải theo dạng YYYY-MM-DD.")})
 
 
 def _describe(index: int, item) -> str:
     number = _item_value(item, "number")
     text = " ".join(str(_item_value(item, "text") or "").split())
     excerpt = text[:60] + ("…" if len(text) > 60 else "")
-    return f"Mục {number or index + 1} (\"{excerpt}\")"
+    return _("Mục %(number)s (\"%(excerpt)s\")", number=number or index + 1, excerpt=excerpt)
 
 
 def check_items(meeting: Meeting, items) -> list[DraftItem]:
@@ -404,26 +406,26 @@ def check_items(meeting: Meeting, items) -> list[DraftItem]:
         where = f"items.{i}"
         text = str(_item_value(item, "text") or "").strip()
         if not text:
-            raise Invalid(f"{_describe(i, item)}: thiếu nội dung.", {f"{where}.text": "Bắt buộc."})
+            raise Invalid(_("%(item)s: thiếu nội dung.", item=_describe(i, item)), {f"{where}.text": _("Bắt buộc.")})
         if len(text) > MAX_TEXT_LENGTH:
-            raise Invalid(f"{_describe(i, item)}: nội dung quá dài.", {f"{where}.text": "Quá dài."})
+            raise Invalid(_("%(item)s: nội dung quá dài.", item=_describe(i, item)), {f"{where}.text": _("Quá dài.")})
         roles: dict[int, str] = {}
         for body in _item_value(item, "bodies") or []:
             body_id, role = _item_value(body, "id"), _item_value(body, "role") or "lead"
             if not isinstance(body_id, int) or isinstance(body_id, bool) or body_id not in allowed:
-                raise Invalid(f"{_describe(i, item)}: cơ quan {body_id} không thuộc phạm vi cuộc họp.",
-                              {f"{where}.bodies": f"Không có cơ quan {body_id} trong phạm vi cuộc họp."})
+                raise Invalid(_("%(item)s: cơ quan %(id)s không thuộc phạm vi cuộc họp.", item=_describe(i, item), id=body_id),
+                              {f"{where}.bodies": _("Không có cơ quan %(ids)s trong phạm vi cuộc họp.", ids=body_id)})
             if role not in ("lead", "coordinating"):
-                raise Invalid("Vai trò cơ quan không hợp lệ.", {f"{where}.bodies": "role là lead hoặc coordinating."})
+                raise Invalid(_("Vai trò cơ quan không hợp lệ."), {f"{where}.bodies": _("role là lead hoặc coordinating.")})
             if roles.get(body_id) != "lead":  # named as both, the body leads
                 roles[body_id] = role
         if "lead" not in roles.values():
-            raise Invalid(f"{_describe(i, item)} chưa có cơ quan chủ trì.",
-                          {f"{where}.bodies": "Cần ít nhất một cơ quan chủ trì."})
+            raise Invalid(_("%(item)s chưa có cơ quan chủ trì.", item=_describe(i, item)),
+                          {f"{where}.bodies": _("Cần ít nhất một cơ quan chủ trì.")})
         due_date = _as_date(_item_value(item, "due_date"), f"{where}.due_date")
         if due_date is not None and due_date < held_on:
-            raise Invalid(f"{_describe(i, item)}: thời hạn trước ngày họp.",
-                          {f"{where}.due_date": f"Phải từ ngày họp {held_on.strftime('%d/%m/%Y')} trở đi."})
+            raise Invalid(_("%(item)s: thời hạn trước ngày họp.", item=_describe(i, item)),
+                          {f"{where}.due_date": _("Phải từ ngày họp %(date)s trở đi.", date=held_on.strftime("%d/%m/%Y"))})
         try:
             recurrence = check_recurrence(_item_value(item, "recurrence"))
         except Invalid as error:
@@ -451,13 +453,13 @@ def save_conclusions(actor, meeting: Meeting, text: str | None = None,
 
     perm.require(perm.can_edit_meetings(actor, meeting.unit))
     if meeting.is_archived:
-        raise Conflict("Cuộc họp đã được lưu trữ.", {"meeting": "Đã lưu trữ."})
+        raise Conflict(_("Cuộc họp đã được lưu trữ."), {"meeting": _("Đã lưu trữ.")})
     if items is None:
         items = parse_for_meeting(meeting, text)
         if not items:
-            raise Invalid("Không đọc được mục kết luận nào.", {"text": "Không tìm thấy mục kết luận."})
+            raise Invalid(_("Không đọc được mục kết luận nào."), {"text": _("Không tìm thấy mục kết luận.")})
     elif not items:
-        raise Invalid("Chưa có mục kết luận nào.", {"items": "Cần ít nhất một mục."})
+        raise Invalid(_("Chưa có mục kết luận nào."), {"items": _("Cần ít nhất một mục.")})
     drafts = check_items(meeting, items)
     position = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.max(Conclusion.position), 0)).where(Conclusion.meeting_id == meeting.id))
@@ -488,13 +490,14 @@ def save_conclusions(actor, meeting: Meeting, text: str | None = None,
 
 
 def meeting_tasks(meeting: Meeting, user=None) -> list[Task]:
-    """The tasks given at this meeting (those `user` may see, when given), in conclusion order."""
+    """The tasks given at this meeting (those `user` may see, when given), in conclusion order, with the bodies
+    and criteria their payload shows (loaded in a few queries, not two per task)."""
     query = (sa.select(Task).outerjoin(Conclusion, Task.conclusion_id == Conclusion.id)
              .where(Task.meeting_id == meeting.id, Task.series_id.is_(None))
              .order_by(Conclusion.position.is_(None), Conclusion.position, Task.id))
     if user is not None:
         query = query.where(perm.task_filter(user))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(with_bodies(query)))
 
 
 def publish_meeting(actor, meeting: Meeting, notice_number: str | None = None, version: int | None = None) -> Meeting:
@@ -504,10 +507,10 @@ def publish_meeting(actor, meeting: Meeting, notice_number: str | None = None, v
 
     perm.require(perm.can_edit_meetings(actor, meeting.unit))
     if meeting.status == MeetingStatus.PUBLISHED:
-        raise Conflict("Cuộc họp đã được ban hành thông báo.", {"status": "Đã ban hành."})
+        raise Conflict(_("Cuộc họp đã được ban hành thông báo."), {"status": _("Đã ban hành.")})
     check_version(meeting, version)
     if meeting.is_archived:
-        raise Conflict("Cuộc họp đã được lưu trữ.", {"is_archived": "Đã lưu trữ."})
+        raise Conflict(_("Cuộc họp đã được lưu trữ."), {"is_archived": _("Đã lưu trữ.")})
     notice_number = normalize_document_number(notice_number or "")[:60] or meeting.notice_number
     _load_related(meeting)
     changes = apply_changes(meeting, {"status": MeetingStatus.PUBLISHED, "published_at": utcnow(),
@@ -559,14 +562,14 @@ def carry_over(actor, meeting: Meeting, task_ids) -> list[Task]:
     """Link open tasks of earlier meetings to this draft meeting so its conclusions review them."""
     perm.require(perm.can_edit_meetings(actor, meeting.unit))
     if meeting.status != MeetingStatus.DRAFT or meeting.is_archived:
-        raise Conflict("Chỉ chuyển tiếp nhiệm vụ vào cuộc họp đang dự thảo.", {"task_ids": "Cuộc họp đã ban hành."})
+        raise Conflict(_("Chỉ chuyển tiếp nhiệm vụ vào cuộc họp đang dự thảo."), {"task_ids": _("Cuộc họp đã ban hành.")})
     candidates = {t.id: t for t in open_tasks_from_earlier(meeting)}
     ids = list(dict.fromkeys(task_ids))
     unknown = [i for i in ids if i not in candidates]
     if not ids or unknown:
-        raise Invalid("Nhiệm vụ không chuyển tiếp được.",
-                      {"task_ids": f"Không có nhiệm vụ đang mở {', '.join(map(str, unknown))}." if unknown
-                       else "Chọn ít nhất một nhiệm vụ."})
+        raise Invalid(_("Nhiệm vụ không chuyển tiếp được."),
+                      {"task_ids": _("Không có nhiệm vụ đang mở %(ids)s.", ids=", ".join(map(str, unknown))) if unknown
+                       else _("Chọn ít nhất một nhiệm vụ.")})
     tasks = [candidates[i] for i in ids]
     for task in tasks:
         record(task, actor, "carried_over", {"carried_to_meeting_id": [task.carried_to_meeting_id, meeting.id]})

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ntm_tasks import permissions as perm
 from ntm_tasks.db import today, utcnow
@@ -22,9 +24,9 @@ from ntm_tasks.notifications.models import ExportJob, ExportKind, ExportStatus
 
 log = logging.getLogger(__name__)
 
-KIND_LABELS = {ExportKind.MONTHLY_XLSX: "Báo cáo tháng (Excel)", ExportKind.MONTHLY_CSV: "Danh sách nhiệm vụ tháng (CSV)"}
-STATUS_LABELS = {ExportStatus.QUEUED: "Đang chờ", ExportStatus.RUNNING: "Đang xử lý", ExportStatus.DONE: "Hoàn thành",
-                 ExportStatus.FAILED: "Lỗi", ExportStatus.EXPIRED: "Đã hết hạn lưu"}
+KIND_LABELS = {ExportKind.MONTHLY_XLSX: _l("Báo cáo tháng (Excel)"), ExportKind.MONTHLY_CSV: _l("Danh sách nhiệm vụ tháng (CSV)")}
+STATUS_LABELS = {ExportStatus.QUEUED: _l("Đang chờ"), ExportStatus.RUNNING: _l("Đang xử lý"), ExportStatus.DONE: _l("Hoàn thành"),
+                 ExportStatus.FAILED: _l("Lỗi"), ExportStatus.EXPIRED: _l("Đã hết hạn lưu")}
 CONTENT_TYPES = {ExportKind.MONTHLY_XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  ExportKind.MONTHLY_CSV: "text/csv; charset=utf-8"}
 EXTENSIONS = {ExportKind.MONTHLY_XLSX: "xlsx", ExportKind.MONTHLY_CSV: "csv"}
@@ -36,26 +38,26 @@ def parse_month(value: str | None) -> tuple[date, date]:
         year, month = (int(p) for p in (value or "").split("-"))
         first = date(year, month, 1)
     except (TypeError, ValueError):
-        raise Invalid("Tháng không hợp lệ.", {"month": "Dạng YYYY-MM, ví dụ 2024-08."}) from None
+        raise Invalid(_("Tháng không hợp lệ."), {"month": _("Dạng YYYY-MM, ví dụ 2024-08.")}) from None
     return first, date(year, month, calendar.monthrange(year, month)[1])
 
 
 def get_visible(user, export_id: int) -> ExportJob:
     export = db.session.get(ExportJob, export_id)
     if export is None or not perm.can_see_export(user, export):
-        raise NotFound("Không tìm thấy yêu cầu xuất báo cáo.")
+        raise NotFound(_("Không tìm thấy yêu cầu xuất báo cáo."))
     return export
 
 
 def request_export(actor, *, unit, kind: str, month: str) -> ExportJob:
     """Queue an export (chair, secretary, viewer or admin of the unit's scope); an identical pending one is reused."""
-    perm.require(actor.role in perm.READERS, "Bạn không được xuất báo cáo.")
+    perm.require(actor.role in perm.READERS, _("Bạn không được xuất báo cáo."))
     if unit is None or not perm.can_request_export(actor, unit):
-        raise Invalid("Đơn vị không tồn tại.", {"unit_id": "Ngoài phạm vi của bạn."})
+        raise Invalid(_("Đơn vị không tồn tại."), {"unit_id": _("Ngoài phạm vi của bạn.")})
     try:
         kind = ExportKind(kind)
     except ValueError:
-        raise Invalid("Loại báo cáo không hợp lệ.", {"kind": f"Một trong {', '.join(k.value for k in ExportKind)}."}) from None
+        raise Invalid(_("Loại báo cáo không hợp lệ."), {"kind": _("Một trong %(kinds)s.", kinds=", ".join(k.value for k in ExportKind))}) from None
     first, _last = parse_month(month)
     month = first.strftime("%Y-%m")
     pending = db.session.scalar(sa.select(ExportJob).where(

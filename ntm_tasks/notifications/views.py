@@ -35,8 +35,10 @@ def _bell():
 
 def _back(default: str) -> str:
     """A local `next` address, or the default."""
+    from ntm_tasks.web import is_local_path
+
     target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return target if is_local_path(target) else default
 
 
 def _task_link(task_id: int | None) -> str | None:
@@ -156,7 +158,7 @@ def export_status(export_id):
     """The small JSON the export page polls."""
     export = exports.get_visible(current_user, export_id)
     done = export.status == ExportStatus.DONE
-    return jsonify({"id": export.id, "status": export.status.value, "label": exports.STATUS_LABELS[export.status],
+    return jsonify({"id": export.id, "status": export.status.value, "label": str(exports.STATUS_LABELS[export.status]),
                     "progress": export.progress,
                     "download_url": url_for("notifications.export_download", export_id=export.id) if done else None,
                     "error": export.error if export.status == ExportStatus.FAILED else None})
@@ -236,6 +238,7 @@ def admin_requeue(job_id):
     _admins_only()
     if not current_app.config.get("REDIS_URL"):
         abort(404)
+    from redis.exceptions import RedisError
     from rq.exceptions import InvalidJobOperation, NoSuchJobError
     from rq.registry import FailedJobRegistry
 
@@ -245,5 +248,8 @@ def admin_requeue(job_id):
         FailedJobRegistry(queue=get_queue()).requeue(job_id)
     except (InvalidJobOperation, NoSuchJobError):
         abort(404)
+    except RedisError as error:  # Redis down: say so on the jobs page rather than fail
+        flash(_("Không kết nối được Redis: %(error)s", error=error), "error")
+        return redirect(url_for("notifications.admin_jobs"))
     flash(_("Đã đưa công việc %(id)s vào hàng đợi lại.", id=job_id), "success")
     return redirect(url_for("notifications.admin_jobs"))

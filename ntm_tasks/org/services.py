@@ -2,6 +2,7 @@
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ntm_tasks.audit import apply_changes, record
 from ntm_tasks.errors import Invalid
@@ -15,20 +16,20 @@ MIN_PASSWORD_LENGTH = 8
 def _check_parent(level: UnitLevel, parent: Unit | None) -> None:
     if parent is None:
         if level != UnitLevel.PROVINCE:
-            raise Invalid("Đơn vị cấp dưới phải có đơn vị cấp trên.", {"parent_id": "Bắt buộc với cấp này."})
+            raise Invalid(_("Đơn vị cấp dưới phải có đơn vị cấp trên."), {"parent_id": _("Bắt buộc với cấp này.")})
         return
     order = list(UnitLevel)
     if order.index(parent.level) >= order.index(level):
         raise Invalid(
-            "Đơn vị cấp trên phải ở cấp cao hơn.", {"parent_id": f"Không thể đặt {level} dưới {parent.level}."}
+            _("Đơn vị cấp trên phải ở cấp cao hơn."), {"parent_id": _("Không thể đặt %(level)s dưới %(parent)s.", level=level, parent=parent.level)}
         )
     if parent.is_archived:
-        raise Invalid("Đơn vị cấp trên đã được lưu trữ.", {"parent_id": "Đơn vị đã lưu trữ hoặc sáp nhập."})
+        raise Invalid(_("Đơn vị cấp trên đã được lưu trữ."), {"parent_id": _("Đơn vị đã lưu trữ hoặc sáp nhập.")})
 
 
 def _check_code_free(code: str | None, unit_id: int | None = None) -> None:
     if code and db.session.scalar(sa.select(Unit.id).where(Unit.code == code, Unit.id != unit_id)):
-        raise Invalid("Mã đơn vị đã tồn tại.", {"code": "Mã đã được dùng."})
+        raise Invalid(_("Mã đơn vị đã tồn tại."), {"code": _("Mã đã được dùng.")})
 
 
 def create_unit(actor, *, name: str, level: str, parent: Unit | None, code: str | None = None,
@@ -79,13 +80,13 @@ def merge_units(actor, source: Unit, target: Unit, note: str | None = None) -> U
     from ntm_tasks.meetings.models import Meeting
 
     if source.id == target.id:
-        raise Invalid("Không thể sáp nhập một đơn vị vào chính nó.", {"target_id": "Phải khác đơn vị nguồn."})
+        raise Invalid(_("Không thể sáp nhập một đơn vị vào chính nó."), {"target_id": _("Phải khác đơn vị nguồn.")})
     if source.is_archived or target.is_archived:
-        raise Invalid("Đơn vị đã được lưu trữ.", {"target_id": "Đơn vị đã lưu trữ hoặc sáp nhập."})
+        raise Invalid(_("Đơn vị đã được lưu trữ."), {"target_id": _("Đơn vị đã lưu trữ hoặc sáp nhập.")})
     if source.level != target.level:
-        raise Invalid("Chỉ sáp nhập hai đơn vị cùng cấp.", {"target_id": "Phải cùng cấp với đơn vị nguồn."})
+        raise Invalid(_("Chỉ sáp nhập hai đơn vị cùng cấp."), {"target_id": _("Phải cùng cấp với đơn vị nguồn.")})
     if target.path.startswith(source.path):
-        raise Invalid("Không thể sáp nhập vào đơn vị cấp dưới.", {"target_id": "Nằm trong đơn vị nguồn."})
+        raise Invalid(_("Không thể sáp nhập vào đơn vị cấp dưới."), {"target_id": _("Nằm trong đơn vị nguồn.")})
     for child in db.session.scalars(sa.select(Unit).where(Unit.parent_id == source.id)).all():
         child.parent_id = target.id
         _repath(child, f"{target.path}{child.id}/")
@@ -109,7 +110,7 @@ def merge_units(actor, source: Unit, target: Unit, note: str | None = None) -> U
 
 def create_body(actor, *, unit: Unit, name: str, kind: str, short_name: str | None = None) -> Body:
     if unit.is_archived:
-        raise Invalid("Đơn vị đã được lưu trữ.", {"unit_id": "Đơn vị đã lưu trữ hoặc sáp nhập."})
+        raise Invalid(_("Đơn vị đã được lưu trữ."), {"unit_id": _("Đơn vị đã lưu trữ hoặc sáp nhập.")})
     body = Body(unit=unit, name=name.strip(), kind=BodyKind(kind), short_name=(short_name or None))
     db.session.add(body)
     db.session.flush()
@@ -126,17 +127,19 @@ def update_body(actor, body: Body, *, name: str, kind: str, short_name: str | No
     return body
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
-    """At least 8 characters, and not all the same character."""
+def check_password_rules(password: str, field: str = "password", username: str | None = None) -> None:
+    """At least 8 characters, at least 3 different ones, and not the account's name."""
     if len(password or "") < MIN_PASSWORD_LENGTH or len(set(password)) < 3:
-        raise Invalid("Mật khẩu quá yếu.", {field: "Ít nhất 8 ký tự, không lặp một ký tự."})
+        raise Invalid(_("Mật khẩu quá yếu."), {field: _("Ít nhất 8 ký tự, không lặp một ký tự.")})
+    if username and username.strip().lower() in password.lower():
+        raise Invalid(_("Mật khẩu quá yếu."), {field: _("Không được chứa tên đăng nhập.")})
 
 
 def _resolve_bodies(body_ids: list[int]) -> list[Body]:
     bodies = list(db.session.scalars(sa.select(Body).where(Body.id.in_(body_ids)))) if body_ids else []
     missing = set(body_ids) - {b.id for b in bodies}
     if missing:
-        raise Invalid("Cơ quan không tồn tại.", {"body_ids": f"Không có cơ quan {sorted(missing)}."})
+        raise Invalid(_("Cơ quan không tồn tại."), {"body_ids": _("Không có cơ quan %(ids)s.", ids=sorted(missing))})
     return bodies
 
 
@@ -145,14 +148,14 @@ def create_user(actor, *, username: str, password: str, role: str, full_name: st
     """Create an account; the unit must be set for every role but admin."""
     username = (username or "").strip()
     if not username:
-        raise Invalid("Thiếu tên đăng nhập.", {"username": "Bắt buộc."})
+        raise Invalid(_("Thiếu tên đăng nhập."), {"username": _("Bắt buộc.")})
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
-        raise Invalid("Tên đăng nhập đã tồn tại.", {"username": "Đã được dùng."})
+        raise Invalid(_("Tên đăng nhập đã tồn tại."), {"username": _("Đã được dùng.")})
     role = Role(role)
     if unit is None and role not in (Role.ADMIN, Role.VIEWER):
-        raise Invalid("Tài khoản này cần một đơn vị.", {"unit_id": "Bắt buộc với vai trò này."})
+        raise Invalid(_("Tài khoản này cần một đơn vị."), {"unit_id": _("Bắt buộc với vai trò này.")})
     if check_rules:
-        check_password_rules(password)
+        check_password_rules(password, username=username)
     bodies = _resolve_bodies(body_ids or [])
     user = User(username=username, full_name=(full_name or "").strip(), role=role, unit=unit, email=email or None,
                 calendar_token=secrets.token_urlsafe(24))
@@ -168,7 +171,7 @@ def update_user(actor, user: User, *, full_name: str, role: str, unit: Unit | No
                 email: str | None, is_active: bool) -> User:
     role = Role(role)
     if unit is None and role not in (Role.ADMIN, Role.VIEWER):
-        raise Invalid("Tài khoản này cần một đơn vị.", {"unit_id": "Bắt buộc với vai trò này."})
+        raise Invalid(_("Tài khoản này cần một đơn vị."), {"unit_id": _("Bắt buộc với vai trò này.")})
     changes = apply_changes(user, {
         "full_name": full_name.strip(), "role": role, "unit_id": unit.id if unit else None,
         "email": email or None, "is_active_account": is_active,
@@ -186,7 +189,7 @@ def change_password(actor, user: User, new_password: str) -> None:
     """Set a new password; every other session and API token of the user ends."""
     from ntm_tasks.auth.tokens import revoke_all_tokens
 
-    check_password_rules(new_password, "new_password")
+    check_password_rules(new_password, "new_password", user.username)
     user.set_password(new_password)
     user.session_epoch += 1
     revoke_all_tokens(user)
@@ -195,7 +198,17 @@ def change_password(actor, user: User, new_password: str) -> None:
 
 def units_in_tree(root: Unit | None) -> list[Unit]:
     """Active units of a subtree (or the whole tree), parents before children."""
-    query = sa.select(Unit).where(Unit.is_archived.is_(False))
+    return list(db.session.scalars(_tree_query(root, Unit)))
+
+
+def unit_rows_in_tree(root: Unit | None) -> list:
+    """The same units as (id, name, level, path) rows: a province's pickers list a thousand of them, and loading
+    each as an object costs more than the rest of the page's queries."""
+    return db.session.execute(_tree_query(root, Unit.id, Unit.name, Unit.level, Unit.path)).all()
+
+
+def _tree_query(root: Unit | None, *columns) -> sa.Select:
+    query = sa.select(*columns).where(Unit.is_archived.is_(False))
     if root is not None:
         query = query.where(Unit.path.startswith(root.path, autoescape=True))
-    return list(db.session.scalars(query.order_by(Unit.path)))
+    return query.order_by(Unit.path)

@@ -10,7 +10,7 @@ from ntm_tasks.extensions import db
 from ntm_tasks.forms import choices
 from ntm_tasks.org import services
 from ntm_tasks.org.forms import BodyForm, MergeForm, UnitEditForm, UnitForm, UserForm
-from ntm_tasks.org.models import Body, Role, Unit, User
+from ntm_tasks.org.models import Body, Unit, User
 
 bp = Blueprint("org", __name__, url_prefix="/admin", template_folder="templates")
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ntm_tasks import permissions as perm
 from ntm_tasks.attachments import store_upload
@@ -96,7 +97,7 @@ def set_by_code(user, code: str | None, field: str = "set") -> CriteriaSet:
     """A set the user may read, by code; Invalid naming `field` otherwise."""
     criteria_set = db.session.scalar(sa.select(CriteriaSet).where(CriteriaSet.code == code)) if code else None
     if criteria_set is None or not perm.criteria_set_visible(user, criteria_set):
-        raise Invalid("Không có bộ tiêu chí này.", {field: f"Không có bộ tiêu chí '{code}'."})
+        raise Invalid(_("Không có bộ tiêu chí này."), {field: _("Không có bộ tiêu chí '%(code)s'.", code=code)})
     return criteria_set
 
 
@@ -143,14 +144,14 @@ def create_criteria_set(actor, *, code: str, name: str, kind: str, criteria: lis
                         in_force_from: date | None = None, province=None) -> CriteriaSet:
     """An admin adds a set (a province's model-village set, say); codes are made from the set's when absent."""
     perm.require(perm.can_manage_criteria_sets(actor, province),
-                 "Chỉ quản trị viên cấp tỉnh trở lên được thêm bộ tiêu chí.")
+                 _("Chỉ quản trị viên cấp tỉnh trở lên được thêm bộ tiêu chí."))
     code = (code or "").strip()
     if not code:
-        raise Invalid("Thiếu mã bộ tiêu chí.", {"code": "Bắt buộc."})
+        raise Invalid(_("Thiếu mã bộ tiêu chí."), {"code": _("Bắt buộc.")})
     if province is not None and province.level != "province":
-        raise Invalid("Bộ tiêu chí cấp tỉnh phải gắn với một tỉnh.", {"province_unit_id": "Phải là đơn vị cấp tỉnh."})
+        raise Invalid(_("Bộ tiêu chí cấp tỉnh phải gắn với một tỉnh."), {"province_unit_id": _("Phải là đơn vị cấp tỉnh.")})
     if not criteria:
-        raise Invalid("Bộ tiêu chí cần ít nhất một tiêu chí.", {"criteria": "Bắt buộc."})
+        raise Invalid(_("Bộ tiêu chí cần ít nhất một tiêu chí."), {"criteria": _("Bắt buộc.")})
     items = []
     for n, item in enumerate(criteria, 1):
         c_code = (item.get("code") or f"{code}.{n:02d}").strip()
@@ -161,12 +162,12 @@ def create_criteria_set(actor, *, code: str, name: str, kind: str, criteria: lis
                       "thresholds": item.get("thresholds"), "indicators": indicators})
     codes = [code] + [i["code"] for i in items] + [ind["code"] for i in items for ind in i["indicators"]]
     if len(set(codes)) != len(codes):
-        raise Invalid("Mã tiêu chí bị trùng.", {"criteria": "Các mã phải khác nhau."})
+        raise Invalid(_("Mã tiêu chí bị trùng."), {"criteria": _("Các mã phải khác nhau.")})
     if db.session.scalar(sa.select(CriteriaSet.id).where(CriteriaSet.code == code)):
-        raise Invalid("Mã bộ tiêu chí đã tồn tại.", {"code": "Mã đã được dùng."})
+        raise Invalid(_("Mã bộ tiêu chí đã tồn tại."), {"code": _("Mã đã được dùng.")})
     taken = db.session.scalars(sa.select(Criterion.code).where(Criterion.code.in_(codes))).all()
     if taken:
-        raise Invalid("Mã tiêu chí đã được dùng ở bộ khác.", {"criteria": f"Đã có: {', '.join(sorted(taken))}."})
+        raise Invalid(_("Mã tiêu chí đã được dùng ở bộ khác."), {"criteria": _("Đã có: %(codes)s.", codes=", ".join(sorted(taken)))})
     criteria_set = CriteriaSet(code=code, name=name.strip(), kind=CriteriaSetKind(kind), decision=decision or None,
                                in_force_from=in_force_from, province_unit_id=province.id if province else None,
                                created_by_id=actor.id)
@@ -182,14 +183,14 @@ def criterion_by_code(user, code: str | None) -> Criterion:
     """A criterion or indicator of a set the user may read; Invalid naming criterion_code otherwise."""
     criterion = db.session.scalar(sa.select(Criterion).where(Criterion.code == code)) if code else None
     if criterion is None or not perm.criteria_set_visible(user, criterion.criteria_set):
-        raise Invalid("Không có tiêu chí hoặc chỉ tiêu này.", {"criterion_code": f"Không có mã '{code}'."})
+        raise Invalid(_("Không có tiêu chí hoặc chỉ tiêu này."), {"criterion_code": _("Không có mã '%(code)s'.", code=code)})
     return criterion
 
 
 def record_assessment(actor, unit, *, criterion_code: str, met: bool, as_of: date | None = None,
                       note: str | None = None, evidence_upload=None) -> Assessment:
     """A chair or secretary records whether `unit` meets a criterion or indicator on a date (with evidence)."""
-    perm.require(perm.can_assess(actor, unit), "Chỉ thư ký hoặc trưởng ban được cập nhật kết quả tiêu chí.")
+    perm.require(perm.can_assess(actor, unit), _("Chỉ thư ký hoặc trưởng ban được cập nhật kết quả tiêu chí."))
     criterion = criterion_by_code(actor, criterion_code)
     evidence = store_upload(evidence_upload, actor) if evidence_upload else None
     assessment = Assessment(unit_id=unit.id, criterion_id=criterion.id, is_met=bool(met),

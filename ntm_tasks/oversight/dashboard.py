@@ -11,15 +11,19 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
+from ntm_tasks.api.core import paginate
 from ntm_tasks.assignments.categories import counted, counts_columns, is_overdue
 from ntm_tasks.assignments.models import OPEN_STATUSES, ExtensionRequest, ExtensionStatus, Task, TaskStatus
+from ntm_tasks.db import in_ids
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, Unit
+from ntm_tasks.permissions import subtree_unit_ids
 
 COUNT_KEYS = ("total", "completed_on_time", "completed_late", "in_progress_on_time", "in_progress_overdue",
               "due_soon", "no_deadline")
 UPCOMING_DAYS = 7
 LIST_LIMIT = 10
+BODY_ROWS = 25  # the table and chart of lead bodies, most overdue first: a province counts thousands of bodies
 
 # --- "behind schedule" -----------------------------------------------------------------------------
 
@@ -81,49 +85,68 @@ def subtree_clause(unit: Unit | None):
     """SQL condition: the task's lead body belongs to `unit` or a unit below it (None: the whole tree)."""
     if unit is None:
         return sa.true()
-    return Task.lead_unit_id.in_(sa.select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True)))
-
-
-def _counts(row) -> dict[str, int]:
-    return {key: int(getattr(row, key) or 0) for key in COUNT_KEYS}
+    return in_ids(Task.lead_unit_id, subtree_unit_ids(unit))
 
 
 def empty_counts() -> dict[str, int]:
     return dict.fromkeys(COUNT_KEYS, 0)
 
 
-def grouped_counts(unit: Unit | None, as_of: date) -> list[tuple[int, int, dict[str, int]]]:
-    """(lead body id, lead unit id, the seven figures) per lead body: the one GROUP BY every table derives from."""
-    rows = db.session.execute(
-        sa.select(Task.lead_body_id, Task.lead_unit_id, *counts_columns(as_of)).where(subtree_clause(unit), counted())
-        .group_by(Task.lead_body_id, Task.lead_unit_id)
+OVERDUE = COUNT_KEYS.index("in_progress_overdue")
+
+
+def grouped_counts(unit: Unit | None, as_of: date) -> list[tuple[int, int, tuple[int, ...]]]:
+    """(lead body id, lead unit id, the seven figures in COUNT_KEYS order) per lead body: the one GROUP BY every
+    table derives from. The figures stay tuples until a table shows them: a province has thousands of bodies."""
+    columns = {column.name: column for column in counts_columns(as_of)}
+    rows = db.session.execute(  # grouped in the order of ix_tasks_lead_unit_body_counts, which covers it
+        sa.select(Task.lead_unit_id, Task.lead_body_id, *(columns[key] for key in COUNT_KEYS))
+        .where(subtree_clause(unit), counted()).group_by(Task.lead_unit_id, Task.lead_body_id)
     ).all()
-    return [(r.lead_body_id, r.lead_unit_id, _counts(r)) for r in rows]
+    return [(row[1], row[0], tuple(row[2:])) for row in rows]
 
 
-def _add(target: dict[str, int], counts: dict[str, int]) -> None:
-    for key, value in counts.items():
-        target[key] += value
+def _named(figures: tuple[int, ...]) -> dict[str, int]:
+    return dict(zip(COUNT_KEYS, figures))
+
+
+def _sum(all_figures) -> tuple[int, ...]:
+    """The figures of many rows added up."""
+    columns = list(zip(*all_figures))
+    return tuple(map(sum, columns)) if columns else (0,) * len(COUNT_KEYS)
+
+
+def _sum_by(pairs) -> dict:
+    """{key: the figures of its rows added up} from (key, figures) pairs."""
+    rows: dict = {}
+    for key, figures in pairs:
+        rows.setdefault(key, []).append(figures)
+    return {key: figures[0] if len(figures) == 1 else _sum(figures) for key, figures in rows.items()}
 
 
 def totals(unit: Unit | None, as_of: date, grouped=None) -> dict[str, int]:
     """The seven figures of the unit's subtree."""
-    result = empty_counts()
-    for _body_id, _unit_id, counts in (grouped if grouped is not None else grouped_counts(unit, as_of)):
-        _add(result, counts)
-    return result
+    return _named(_sum(figures for _body_id, _unit_id, figures in
+                       (grouped if grouped is not None else grouped_counts(unit, as_of))))
 
 
-def counts_by_body(unit: Unit | None, as_of: date, grouped=None) -> list[dict]:
-    """[{"body": Body, "counts": {...}}] for each lead body with counted tasks, the most overdue first."""
-    by_body: dict[int, dict[str, int]] = {}
-    for body_id, _unit_id, counts in (grouped if grouped is not None else grouped_counts(unit, as_of)):
-        _add(by_body.setdefault(body_id, empty_counts()), counts)
+def ranked_bodies(unit: Unit | None, as_of: date, grouped=None, limit: int | None = None) -> list[tuple[int, dict]]:
+    """(lead body id, figures) for each lead body with counted tasks, the most overdue first (the first `limit`)."""
+    grouped = grouped if grouped is not None else grouped_counts(unit, as_of)
+    by_body = _sum_by((body_id, figures) for body_id, _unit_id, figures in grouped)
+    body_units = {body_id: unit_id for body_id, unit_id, _figures in grouped}  # a task's lead unit is its body's
+    unit_ids = set(body_units.values())
+    paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(in_ids(Unit.id, unit_ids))).all())
+    ranked = sorted(by_body, key=lambda body_id: (-by_body[body_id][OVERDUE], paths[body_units[body_id]], body_id))
+    return [(body_id, _named(by_body[body_id])) for body_id in ranked[:limit]]
+
+
+def counts_by_body(unit: Unit | None, as_of: date, grouped=None, limit: int | None = None) -> list[dict]:
+    """[{"body": Body, "counts": {...}}] in the order of ranked_bodies; only the bodies returned are loaded."""
+    ranked = ranked_bodies(unit, as_of, grouped, limit)
     bodies = {b.id: b for b in db.session.scalars(
-        sa.select(Body).options(joinedload(Body.unit)).where(Body.id.in_(list(by_body))))}
-    result = [{"body": bodies[body_id], "counts": counts} for body_id, counts in by_body.items()]
-    result.sort(key=lambda r: (-r["counts"]["in_progress_overdue"], r["body"].unit.path, r["body"].id))
-    return result
+        sa.select(Body).options(joinedload(Body.unit)).where(in_ids(Body.id, [body_id for body_id, _c in ranked])))}
+    return [{"body": bodies[body_id], "counts": counts} for body_id, counts in ranked]
 
 
 def child_units(unit: Unit | None) -> list[Unit]:
@@ -138,32 +161,36 @@ def counts_by_child(unit: Unit | None, as_of: date, grouped=None) -> tuple[dict 
 
     Counted per lead unit in SQL; the few unit rows are then folded into their branch by path.
     """
-    per_unit: dict[int, dict[str, int]] = {}
-    for _body_id, unit_id, counts in (grouped if grouped is not None else grouped_counts(unit, as_of)):
-        _add(per_unit.setdefault(unit_id, empty_counts()), counts)
-    paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(Unit.id.in_(list(per_unit)))).all())
+    grouped = grouped if grouped is not None else grouped_counts(unit, as_of)
+    per_unit = _sum_by((unit_id, figures) for _body_id, unit_id, figures in grouped)
+    paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(in_ids(Unit.id, per_unit))).all())
     children = child_units(unit)
-    by_child = {c.id: empty_counts() for c in children}
     prefix = unit.path if unit is not None else "/"
-    own = empty_counts()
-    for unit_id, counts in per_unit.items():
+
+    def branch(unit_id: int) -> int | None:
+        """The child whose branch holds the unit; None for the unit itself or a branch merged away (archived:
+        its tasks moved with it, so that is rare)."""
         rest = paths[unit_id][len(prefix):].strip("/")
-        target = own if not rest else by_child.get(int(rest.split("/")[0]))
-        if target is None:  # a branch merged away (archived): its tasks moved with it, so this is rare
-            target = own
-        _add(target, counts)
-    return (own if own["total"] else None), [{"unit": c, "counts": by_child[c.id]} for c in children]
+        return int(rest.split("/")[0]) if rest else None
+
+    child_ids = {c.id for c in children}
+    by_branch = _sum_by((child if child in child_ids else None, figures) for child, figures in
+                        ((branch(unit_id), figures) for unit_id, figures in per_unit.items()))
+    own = by_branch.get(None)
+    return ((_named(own) if own and own[0] else None),
+            [{"unit": c, "counts": _named(by_branch[c.id]) if c.id in by_branch else empty_counts()}
+             for c in children])
 
 
-def _tasks(query, limit: int | None):
-    query = query.options(joinedload(Task.lead_body).joinedload(Body.unit), joinedload(Task.meeting))
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query).unique())
+def _first(query, key, limit: int) -> tuple[list, int]:
+    """The first `limit` rows of `query` and how many there are in all (one pass over the keys, see paginate)."""
+    page = paginate(query, 1, limit, key=key)
+    return page["items"], page["total"]
 
 
-def _count(condition) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(condition))
+def _tasks(condition, order, limit: int) -> tuple[list[Task], int]:
+    return _first(sa.select(Task).where(condition).order_by(*order, Task.id)
+                  .options(joinedload(Task.lead_body).joinedload(Body.unit), joinedload(Task.meeting)), Task.id, limit)
 
 
 @dataclass
@@ -172,6 +199,7 @@ class Dashboard:
     as_of: date
     totals: dict
     by_body: list
+    body_count: int
     own: dict | None
     by_child: list
     overdue: list = field(default_factory=list)
@@ -181,6 +209,7 @@ class Dashboard:
     submitted: list = field(default_factory=list)
     submitted_count: int = 0
     extensions: list = field(default_factory=list)
+    extensions_count: int = 0
     behind: list = field(default_factory=list)
     behind_count: int = 0
 
@@ -191,28 +220,19 @@ def build_dashboard(unit: Unit | None, as_of: date, limit: int = LIST_LIMIT) -> 
     grouped = grouped_counts(unit, as_of)
     own, by_child = counts_by_child(unit, as_of, grouped)
     board = Dashboard(unit=unit, as_of=as_of, totals=totals(unit, as_of, grouped),
-                      by_body=counts_by_body(unit, as_of, grouped), own=own, by_child=by_child)
+                      by_body=counts_by_body(unit, as_of, grouped, BODY_ROWS),
+                      body_count=len({body_id for body_id, _unit_id, _counts in grouped}), own=own, by_child=by_child)
 
-    overdue = sa.and_(scope, is_overdue(as_of))
-    board.overdue = _tasks(sa.select(Task).where(overdue).order_by(Task.due_date, Task.id), limit)
-    board.overdue_count = _count(overdue)
-
+    board.overdue, board.overdue_count = _tasks(sa.and_(scope, is_overdue(as_of)), [Task.due_date], limit)
     upcoming = sa.and_(scope, Task.status.in_(OPEN_STATUSES), Task.due_date >= as_of,
                        Task.due_date <= as_of + timedelta(days=UPCOMING_DAYS))
-    board.upcoming = _tasks(sa.select(Task).where(upcoming).order_by(Task.due_date, Task.id), limit)
-    board.upcoming_count = _count(upcoming)
-
-    submitted = sa.and_(scope, Task.status == TaskStatus.SUBMITTED)
-    board.submitted = _tasks(sa.select(Task).where(submitted).order_by(Task.submitted_on, Task.id), limit)
-    board.submitted_count = _count(submitted)
-    board.extensions = list(db.session.scalars(
+    board.upcoming, board.upcoming_count = _tasks(upcoming, [Task.due_date], limit)
+    board.submitted, board.submitted_count = _tasks(sa.and_(scope, Task.status == TaskStatus.SUBMITTED),
+                                                    [Task.submitted_on], limit)
+    board.extensions, board.extensions_count = _first(
         sa.select(ExtensionRequest).join(Task, Task.id == ExtensionRequest.task_id)
         .options(joinedload(ExtensionRequest.task).joinedload(Task.lead_body))
         .where(scope, ExtensionRequest.status == ExtensionStatus.PENDING, Task.status.in_(OPEN_STATUSES))
-        .order_by(ExtensionRequest.created_at)
-    ))
-
-    behind = sa.and_(scope, behind_schedule_clause(as_of))
-    board.behind = _tasks(sa.select(Task).where(behind).order_by(Task.due_date, Task.id), limit)
-    board.behind_count = _count(behind)
+        .order_by(ExtensionRequest.created_at, ExtensionRequest.id), ExtensionRequest.id, limit)
+    board.behind, board.behind_count = _tasks(sa.and_(scope, behind_schedule_clause(as_of)), [Task.due_date], limit)
     return board

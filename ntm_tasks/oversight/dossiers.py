@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ntm_tasks import permissions as perm
 from ntm_tasks.attachments import Attachment, store_upload
@@ -52,18 +53,18 @@ def _receiving_body(unit, body_id: int | None) -> Body | None:
         return None
     body = db.session.get(Body, body_id)
     if body is None or not unit.path.startswith(body.unit.path):
-        raise Invalid("Cơ quan nhận hồ sơ không hợp lệ.",
-                      {"receiving_body_id": "Phải là cơ quan của đơn vị này hoặc cấp trên."})
+        raise Invalid(_("Cơ quan nhận hồ sơ không hợp lệ."),
+                      {"receiving_body_id": _("Phải là cơ quan của đơn vị này hoặc cấp trên.")})
     return body
 
 
 def create_dossier(actor, unit, *, kind: str, title: str, due_date: date | None = None,
                    receiving_body_id: int | None = None) -> Dossier:
     """Open a dossier in preparation, with the standard checklist."""
-    perm.require(perm.can_manage_dossier(actor, unit), "Chỉ thư ký hoặc trưởng ban được lập hồ sơ.")
+    perm.require(perm.can_manage_dossier(actor, unit), _("Chỉ thư ký hoặc trưởng ban được lập hồ sơ."))
     title = (title or "").strip()
     if not title:
-        raise Invalid("Thiếu tên hồ sơ.", {"title": "Bắt buộc."})
+        raise Invalid(_("Thiếu tên hồ sơ."), {"title": _("Bắt buộc.")})
     body = _receiving_body(unit, receiving_body_id)
     dossier = Dossier(unit_id=unit.id, kind=DossierKind(kind), title=title[:300], due_date=due_date,
                       receiving_body_id=body.id if body else None, created_by_id=actor.id)
@@ -88,24 +89,25 @@ def transition(actor, dossier: Dossier, action: str, *, version: int | None, not
     """Move the dossier along: role (403), version and status (409), note and decision (422)."""
     spec = ACTIONS.get(action)
     if spec is None:
-        raise Invalid("Thao tác không hợp lệ.", {"action": f"Phải là một trong {', '.join(ACTIONS)}."})
-    perm.require(perm.can_manage_dossier(actor, dossier.unit), "Chỉ thư ký hoặc trưởng ban cập nhật hồ sơ.")
+        raise Invalid(_("Thao tác không hợp lệ."), {"action": _("Phải là một trong %(values)s.", values=", ".join(ACTIONS))})
+    perm.require(perm.can_manage_dossier(actor, dossier.unit), _("Chỉ thư ký hoặc trưởng ban cập nhật hồ sơ."))
     check_version(dossier, version)
     if dossier.status not in spec.sources:
-        raise Conflict(f"Không thể '{action}' khi hồ sơ đang ở trạng thái '{dossier.status.value}'.",
-                       {"action": f"Không áp dụng cho trạng thái {dossier.status.value}."})
+        raise Conflict(_("Không thể '%(action)s' khi hồ sơ đang ở trạng thái '%(status)s'.", action=action,
+                         status=dossier.status.value),
+                       {"action": _("Không áp dụng cho trạng thái %(status)s.", status=dossier.status.value)})
     note = (note or "").strip() or None
     if spec.note_required and not note:
-        raise Invalid("Cần ghi rõ nội dung yêu cầu bổ sung.", {"note": "Bắt buộc với thao tác này."})
+        raise Invalid(_("Cần ghi rõ nội dung yêu cầu bổ sung."), {"note": _("Bắt buộc với thao tác này.")})
     changes = {"status": [dossier.status, spec.target]}
     if spec.decision_required:
         fields = {}
         if not (decision_number or "").strip():
-            fields["decision_number"] = "Bắt buộc khi công nhận."
+            fields["decision_number"] = _("Bắt buộc khi công nhận.")
         if decision_date is None:
-            fields["decision_date"] = "Bắt buộc khi công nhận."
+            fields["decision_date"] = _("Bắt buộc khi công nhận.")
         if fields:
-            raise Invalid("Cần số và ngày quyết định công nhận.", fields)
+            raise Invalid(_("Cần số và ngày quyết định công nhận."), fields)
         changes["decision_number"] = [dossier.decision_number, decision_number.strip()]
         changes["decision_date"] = [dossier.decision_date, decision_date]
         dossier.decision_number, dossier.decision_date = decision_number.strip(), decision_date
@@ -121,10 +123,10 @@ def transition(actor, dossier: Dossier, action: str, *, version: int | None, not
 def supply_item(actor, item: DossierItem, upload, note: str | None = None) -> Attachment:
     """File a document of the checklist; a new file replaces the previous one, which stays on record."""
     dossier = item.dossier
-    perm.require(perm.can_manage_dossier(actor, dossier.unit), "Chỉ thư ký hoặc trưởng ban cập nhật hồ sơ.")
+    perm.require(perm.can_manage_dossier(actor, dossier.unit), _("Chỉ thư ký hoặc trưởng ban cập nhật hồ sơ."))
     if dossier.status not in OPEN_DOSSIER_STATUSES:
-        raise Conflict("Hồ sơ đã gửi; chỉ bổ sung khi đang chuẩn bị hoặc bị trả lại.",
-                       {"file": f"Trạng thái {dossier.status.value}."})
+        raise Conflict(_("Hồ sơ đã gửi; chỉ bổ sung khi đang chuẩn bị hoặc bị trả lại."),
+                       {"file": _("Trạng thái %(status)s.", status=dossier.status.value)})
     previous = item.file
     attachment = store_upload(upload, actor, dossier_item_id=item.id)
     if previous is not None:

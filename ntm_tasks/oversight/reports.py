@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from ntm_tasks.assignments import categories
 from ntm_tasks.assignments.models import StatusCategory, Task
-from ntm_tasks.db import today
+from ntm_tasks.db import in_ids, today
 from ntm_tasks.errors import Invalid, NotFound
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, BodyKind, Unit, UnitLevel
-from ntm_tasks.oversight.dashboard import COUNT_KEYS, counts_by_body, grouped_counts, subtree_clause, totals
+from ntm_tasks.oversight.dashboard import COUNT_KEYS, grouped_counts, ranked_bodies, subtree_clause, totals
 
 GROUP_LABELS = {
     StatusCategory.COMPLETED_ON_TIME.value: "Hoàn thành đúng hạn",
@@ -55,11 +56,14 @@ def overdue_report(unit: Unit | None, as_of: date | None = None, limit: int = OV
         .order_by(Task.due_date, Task.id).limit(limit)
     ).all()
     report_totals = totals(unit, as_of, grouped)
+    ranked = ranked_bodies(unit, as_of, grouped)
+    # Names alone, not Body objects: a province's report lists thousands of bodies.
+    names = dict(db.session.execute(
+        sa.select(Body.id, Body.name).where(in_ids(Body.id, [body_id for body_id, _counts in ranked]))).all())
     return {
         "as_of": as_of,
         "totals": report_totals,
-        "by_body": [{"body": {"id": row["body"].id, "name": row["body"].name}, **row["counts"]}
-                    for row in counts_by_body(unit, as_of, grouped)],
+        "by_body": [{"body": {"id": body_id, "name": names[body_id]}, **counts} for body_id, counts in ranked],
         "overdue": [task_json(task, as_of) for task in overdue],
         "overdue_total": report_totals["in_progress_overdue"],
     }
@@ -74,7 +78,7 @@ def parse_month(month: str | None) -> tuple[date, date]:
     """"YYYY-MM" -> (first day, last day); Invalid naming `month` otherwise."""
     match = MONTH_RE.match(month or "")
     if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2999:
-        raise Invalid("Tháng không hợp lệ.", {"month": "Phải có dạng YYYY-MM, ví dụ 2026-03."})
+        raise Invalid(_("Tháng không hợp lệ."), {"month": _("Phải có dạng YYYY-MM, ví dụ 2026-03.")})
     year, number = int(match.group(1)), int(match.group(2))
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
 
@@ -158,7 +162,7 @@ def monthly_report(unit: Unit, month: str, as_of: date | None = None) -> Monthly
 def _load_unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
     return unit
 
 
@@ -187,6 +191,16 @@ def _row_cells(n: int, row: MonthlyRow) -> list:
             row.category, task.progress, row.note]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value):
+    """A cell a spreadsheet will not run: text starting like a formula ("=HYPERLINK(...)") gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def monthly_csv(unit_id: int, month: str, as_of: date | None = None) -> str:
     """The monthly report as CSV (UTF-8 with a byte-order mark so that Excel reads the diacritics)."""
     report = monthly_report(_load_unit(unit_id), month, as_of)
@@ -198,7 +212,7 @@ def monthly_csv(unit_id: int, month: str, as_of: date | None = None) -> str:
     for key in GROUP_ORDER:
         for row in report.groups[key]:
             n += 1
-            writer.writerow(_row_cells(n, row))
+            writer.writerow([_csv_text(value) for value in _row_cells(n, row)])
     return out.getvalue()
 
 
@@ -303,6 +317,10 @@ def monthly_workbook(unit_id: int, month: str, as_of: date | None = None) -> byt
     put(f"A{row_no + 1}:C{row_no + 1}", "- Như trên;\n- Lưu: VT.", Font(name="Times New Roman", size=11),
         Alignment(horizontal="left", wrap_text=True))
     put(f"F{row_no + 1}:H{row_no + 1}", "TRƯỞNG BAN", bold)
+    for sheet_row in ws.iter_rows():
+        for cell in sheet_row:
+            if cell.data_type == "f":  # the report has no formulas: text people typed that looks like one stays text
+                cell.data_type = "s"
     ws.print_title_rows = "9:9"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1

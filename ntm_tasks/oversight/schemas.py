@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from ntm_tasks.api.core import BaseSchema
+from ntm_tasks.api.core import BaseSchema, Dumped
 from ntm_tasks.assignments.schemas import IsoDate, IsoDateTime, TaskSchema
 from ntm_tasks.oversight.dossiers import ACTIONS
 from ntm_tasks.oversight.models import CriteriaSetKind, DossierKind, DossierStatus
@@ -47,8 +47,9 @@ class BodyCountsSchema(ReportCountsSchema):
 class OverdueReportSchema(BaseSchema):
     as_of = IsoDate()
     totals = ma.fields.Nested(ReportCountsSchema)
-    by_body = ma.fields.List(ma.fields.Nested(BodyCountsSchema))
-    overdue = ma.fields.List(ma.fields.Nested(TaskSchema), metadata={"description": "Most overdue first."})
+    # Thousands of rows at province scale, built JSON-ready by reports.overdue_report and task_payload.
+    by_body = ma.fields.List(Dumped(BodyCountsSchema))
+    overdue = ma.fields.List(Dumped(TaskSchema), metadata={"description": "Most overdue first."})
     overdue_total = ma.fields.Integer(metadata={"description": "All open overdue tasks, beyond `limit` too."})
 
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,10 +18,12 @@ from ntm_tasks.audit import history_of
 from ntm_tasks.db import today
 from ntm_tasks.errors import Conflict, DomainError, Invalid, TooLarge, UnsupportedType
 from ntm_tasks.extensions import db
+from ntm_tasks.forms import choices as select_choices
 from ntm_tasks.org.models import Body, Role, Unit, UnitLevel
-from ntm_tasks.org.services import units_in_tree
+from ntm_tasks.org.services import unit_rows_in_tree, units_in_tree
 from ntm_tasks.oversight import calendar, charts, criteria, dossiers, reports
-from ntm_tasks.oversight.dashboard import build_dashboard, counts_by_body, counts_by_child, is_behind_schedule, totals
+from ntm_tasks.oversight.dashboard import (BODY_ROWS, build_dashboard, counts_by_body, counts_by_child,
+                                           is_behind_schedule, totals)
 from ntm_tasks.oversight.forms import (DOSSIER_KIND_LABELS, SET_KIND_LABELS, AssessmentForm, CriteriaSetForm,
                                        CsrfOnlyForm, DossierForm, DossierTransitionForm, UploadForm)
 from ntm_tasks.oversight.models import Assessment, Dossier, DossierItem, DossierStatus
@@ -101,9 +103,10 @@ def task_list_url(unit=None, body=None, column: str | None = None, as_of: date |
                     due_before=(as_of + timedelta(days=3)).isoformat())
     elif column == "no_deadline":
         args.update(category="in_progress_on_time", no_deadline="true")
-    if "assignments.index" in current_app.view_functions:
-        return url_for("assignments.index", **args)
-    return "/tasks" + ("?" + urlencode(args) if args else "")
+    if "task_list_base" not in g:  # a province's dashboard links a thousand figures: build the route once
+        g.task_list_base = (url_for("assignments.index") if "assignments.index" in current_app.view_functions
+                            else "/tasks")
+    return g.task_list_base + ("?" + urlencode(args) if args else "")
 
 
 # --- loading and refusing ---------------------------------------------------------------------------
@@ -125,10 +128,11 @@ def _require_reader() -> None:
 
 
 def _unit_choices(include_villages: bool = False) -> list[tuple[int, str]]:
-    from ntm_tasks.web import unit_label
+    from ntm_tasks.web import unit_labeller
 
     base = current_user.unit.path.count("/") if current_user.unit else 2
-    return [(u.id, "— " * (u.path.count("/") - base) + unit_label(u)) for u in units_in_tree(current_user.unit)
+    label = unit_labeller()
+    return [(u.id, "— " * (u.path.count("/") - base) + label(u)) for u in unit_rows_in_tree(current_user.unit)
             if include_villages or u.level != UnitLevel.VILLAGE]
 
 
@@ -180,7 +184,7 @@ def chart(name):
             name = body.short_name or body.name
             return name if unit is not None and body.unit_id == unit.id else f"{name} ({body.unit.name})"
 
-        rows = [(label(r["body"]), r["counts"]) for r in counts_by_body(unit, as_of)]
+        rows = [(label(r["body"]), r["counts"]) for r in counts_by_body(unit, as_of, limit=BODY_ROWS)]
         data = charts.stacked_chart(rows, labels, _("Theo cơ quan chủ trì"))
     elif name == "units":
         _own, children = counts_by_child(unit, as_of)
@@ -277,7 +281,7 @@ def _assessment_choices(form: AssessmentForm, items, indicators) -> None:
     for c in items:
         choices.append((c.code, _("Tiêu chí %(number)s. %(name)s", number=c.number, name=c.name)))
         choices += [(i.code, f"    {i.number}. {i.name}") for i in indicators.get(c.id, [])]
-    form.criterion_code.choices = choices
+    form.criterion_code.choices = select_choices(choices)
 
 
 @bp.route("/criteria/units/<int:unit_id>/assessments", methods=["POST"])
@@ -366,7 +370,7 @@ def criteria_set_create():
     if current_user.unit is not None and current_user.unit.path.count("/") > 2:
         provinces = []
     choices = [(0, _("(bộ tiêu chí quốc gia)"))] if current_user.unit is None else []
-    form.province_unit_id.choices = choices + [(u.id, u.name) for u in provinces]
+    form.province_unit_id.choices = select_choices(choices + [(u.id, u.name) for u in provinces])
     if form.validate_on_submit():
         province = _unit_or_404(form.province_unit_id.data) if form.province_unit_id.data else None
         try:

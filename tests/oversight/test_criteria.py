@@ -195,7 +195,6 @@ def test_admins_add_provincial_sets(api, make):
     assert foreign.status_code == 422 and "criterion_code" in foreign.get_json()["error"]["fields"]
 
 
-@pytest.mark.filterwarnings("ignore:Passing SelectField choices:DeprecationWarning")
 def test_criteria_pages(client, login, make, app):
     app.config["NTM_TODAY"] = "2026-06-15"
     from ntm_tasks.assignments.models import TaskCriterion

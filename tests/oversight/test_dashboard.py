@@ -71,7 +71,6 @@ def test_the_chair_sees_every_figure(client, login, make, world):
 
 
 # The task list's filter form still passes tuple choices, which WTForms 3.3 deprecates (assignments' to fix).
-@pytest.mark.filterwarnings("ignore:Passing SelectField choices:DeprecationWarning")
 def test_every_figure_links_to_its_tasks(client, login, make, world):
     login(make.user("chair", world.commune))
     page = client.get("/dashboard").get_data(as_text=True)

@@ -86,7 +86,6 @@ def _free_port() -> int:
     pytest.skip("no free port between 5330 and 5399")
 
 
-@pytest.mark.filterwarnings("ignore:Passing SelectField choices:DeprecationWarning")
 def test_browser_follows_an_overdue_count(app, tmp_path):
     """Playwright with Debian's Chromium: the demo chair opens the dashboard and follows the overdue figure."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")

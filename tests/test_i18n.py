@@ -1,0 +1,127 @@
+"""The English catalogue: complete, compiled, and used when the session asks for English."""
+import gettext
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from tests.conftest import csrf_token
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "ntm_tasks" / "translations"
+PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
+PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%%")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    with PO.open("rb") as f:
+        return read_po(f, locale="en")
+
+
+def _messages(catalog):
+    return [m for m in catalog if m.id]
+
+
+def _plain(message_id):
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def test_catalogue_is_complete(catalog):
+    messages = _messages(catalog)
+    assert len(messages) > 300
+    assert not catalog.fuzzy
+    untranslated = [m.id for m in messages if not m.string or (not isinstance(m.string, str) and not all(m.string))]
+    fuzzy = [m.id for m in messages if m.fuzzy]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_placeholders_match(catalog):
+    wrong = []
+    for message in _messages(catalog):
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        expected = sorted(PLACEHOLDER.findall(ids[0]))
+        for string in strings:
+            if sorted(PLACEHOLDER.findall(string)) != expected:
+                wrong.append((_plain(message.id), string))
+    assert wrong == []
+
+
+def test_compiled_catalogue_is_up_to_date(catalog):
+    """messages.mo says what messages.po says (run `make translations` after editing the .po)."""
+    fresh = io.BytesIO()
+    write_mo(fresh, catalog)
+    fresh.seek(0)
+    with MO.open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    expected = gettext.GNUTranslations(fresh)
+    assert compiled._catalog == expected._catalog  # noqa: SLF001 - the parsed message table
+
+
+def _switch(client, code: str, page: str) -> None:
+    response = client.post(f"/language/{code}", data={"csrf_token": csrf_token(client, page), "next": page})
+    assert response.status_code == 302
+
+
+def test_login_page_in_english_after_switch(client, make):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="vi">' in html and "Đăng nhập" in html and "Tên đăng nhập" in html
+
+    _switch(client, "en", "/login")
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Log in" in html and "Username" in html and "Password" in html
+    assert "Đăng nhập" not in html and "Mật khẩu" not in html
+    assert "Tiếng Việt" in html  # the button now offers the way back
+
+    user = make.user("chair", make.unit())
+    token = csrf_token(client, "/login")
+    html = client.post("/login", data={"username": user.username, "password": "wrong", "csrf_token": token}
+                       ).get_data(as_text=True)
+    assert "Incorrect username or password." in html
+
+    _switch(client, "vi", "/login")
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="vi">' in html and "Đăng nhập" in html
+
+
+def test_unknown_language_is_ignored(client):
+    _switch(client, "fr", "/login")
+    assert '<html lang="vi">' in client.get("/login").get_data(as_text=True)
+
+
+def _landing(client) -> str:
+    response = client.get("/")
+    assert response.status_code == 302
+    return response.headers["Location"].replace("http://localhost", "")
+
+
+def test_chair_landing_page_in_english_with_dd_mm_yyyy_dates(app, make, login):
+    from datetime import date
+
+    app.config["NTM_TODAY"] = "2026-03-05"
+    unit = make.unit()
+    chair = make.user("chair", unit)
+    make.task(make.body(unit), due_date=date(2026, 2, 20), title="Rà soát tiêu chí giao thông")
+    client = login(chair)
+    landing = _landing(client)
+
+    html = client.get(landing).get_data(as_text=True)
+    assert "Tổng quan" in html and "Đăng xuất" in html and "Trưởng ban" in html
+    assert "số liệu đến ngày 05/03/2026" in html and "20/02/2026" in html
+
+    _switch(client, "en", landing)
+    html = client.get(landing).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    for english in ("Overview", "Meetings", "Tasks", "Log out", "Chair", "Overdue tasks", "Monthly report"):
+        assert english in html, english
+    for vietnamese in ("Tổng quan", "Đăng xuất", "Nhiệm vụ quá hạn", "Báo cáo tháng"):
+        assert vietnamese not in html, vietnamese
+    # Dates keep the Vietnamese day/month/year order in English.
+    assert "figures as of 05/03/2026" in html
+    assert "20/02/2026" in html and "02/20/2026" not in html and "2026-02-20" not in html
