@@ -60,7 +60,11 @@ def test_compiled_catalogue_is_up_to_date(catalog):
     with MO.open("rb") as f:
         compiled = gettext.GNUTranslations(f)
     expected = gettext.GNUTranslations(fresh)
-    assert compiled._catalog == expected._catalog  # noqa: SLF001 - the parsed message table
+
+    def messages(translations):  # the header ("") names the Babel release that wrote the file: left out
+        return {key: value for key, value in translations._catalog.items() if key != ""}  # noqa: SLF001
+
+    assert messages(compiled) == messages(expected)
 
 
 def _switch(client, code: str, page: str) -> None:
