@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(ext.db.engine)
 
     _import_models()
+    from ntm_tasks.assignments import tallies
+
+    tallies.listen()  # completed tasks counted per lead body as each flush changes them
     _register_blueprints(app)
 
     from ntm_tasks.api.core import register_error_handlers

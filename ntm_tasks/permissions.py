@@ -35,9 +35,18 @@ def subtree_unit_ids(unit) -> list[int]:
     return list(db.session.scalars(sa.select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
 
 
+def subtree_filter_ids(unit) -> list[int] | None:
+    """subtree_unit_ids(unit) for a filter, or None when the subtree holds every unit (a province with a database
+    of its own): its filter would keep every row, at the cost of testing a thousand ids on each."""
+    from ntm_tasks.extensions import db
+
+    ids = subtree_unit_ids(unit)
+    return None if len(ids) == db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) else ids
+
+
 def scope_unit_ids(user) -> list[int] | None:
     """The ids of the units in the user's scope, or None for the whole tree."""
-    return None if user.unit is None else subtree_unit_ids(user.unit)
+    return None if user.unit is None else subtree_filter_ids(user.unit)
 
 
 def unit_scope_clause(user, column):
@@ -107,9 +116,12 @@ def _assignee_task_clause(user):
     )
 
 
-def _given_or_led_from(unit_ids: list[int]):
+def _given_or_led_from(unit_ids: list[int] | None):
+    """SQL condition: the task was given by or is led from one of the units (None: any unit)."""
     from ntm_tasks.assignments.models import Task
 
+    if unit_ids is None:
+        return sa.true()
     return sa.or_(in_ids(Task.unit_id, unit_ids), in_ids(Task.lead_unit_id, unit_ids))
 
 
@@ -123,16 +135,16 @@ def task_filter(user, unit_id: int | None = None):
         return sa.false()
     if user.role == Role.ASSIGNEE:
         clause = _assignee_task_clause(user)
-        return clause if unit is None else sa.and_(clause, _given_or_led_from(subtree_unit_ids(unit)))
+        return clause if unit is None else sa.and_(clause, _given_or_led_from(subtree_filter_ids(unit)))
     # Two subtrees are nested or apart, so "in the unit's subtree and in the user's scope" is the deeper of the
     # two (or nothing): one condition instead of two, each an OR checked on every candidate row.
     if unit is None or (user.unit is not None and user.unit.path.startswith(unit.path)):
         ids = scope_unit_ids(user)
     elif unit_in_scope(user, unit):
-        ids = subtree_unit_ids(unit)
+        ids = subtree_filter_ids(unit)
     else:
         return sa.false()
-    return sa.true() if ids is None else _given_or_led_from(ids)
+    return _given_or_led_from(ids)
 
 
 def can_view_task(user, task) -> bool:

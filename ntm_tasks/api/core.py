@@ -41,8 +41,9 @@ class PageArgsSchema(BaseSchema):
 
 
 class Dumped(ma.fields.Nested):
-    """A nested object its payload function has already made JSON-ready (task_payload): documented by its schema
-    and passed through as it is, since dumping a thousand tasks a second time cost more than their queries."""
+    """Nested objects their payload function has already made JSON-ready (task_payload), a list of them with
+    `many=True`: documented by their schema and passed through as they are, since dumping a thousand tasks a
+    second time cost more than their queries."""
 
     def _serialize(self, nested_obj, attr, obj, **kwargs):
         return nested_obj
@@ -52,7 +53,7 @@ def page_schema(item_schema: type[ma.Schema], name: str, dumped: bool = False) -
     """The list envelope {items, total, page, per_page} around `item_schema` (items already JSON-ready when
     `dumped`)."""
     return type(name, (BaseSchema,), {
-        "items": ma.fields.List((Dumped if dumped else ma.fields.Nested)(item_schema)),
+        "items": Dumped(item_schema, many=True) if dumped else ma.fields.List(ma.fields.Nested(item_schema)),
         "total": ma.fields.Integer(),
         "page": ma.fields.Integer(),
         "per_page": ma.fields.Integer(),

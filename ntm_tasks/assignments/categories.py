@@ -16,17 +16,25 @@ from ntm_tasks.assignments.models import OPEN_STATUSES, StatusCategory, Task, Ta
 DUE_SOON_DAYS = 3
 
 
-def category_condition(category: StatusCategory, as_of: date):
-    """SQL condition: the task belongs to `category` as of `as_of` (the module's table, one group at a time)."""
-    is_open = Task.status.in_(OPEN_STATUSES)
-    on_time = sa.or_(Task.due_date.is_(None), Task.submitted_on <= Task.due_date)
-    return {
-        StatusCategory.COMPLETED_ON_TIME: sa.and_(Task.status == TaskStatus.COMPLETED, on_time),
-        StatusCategory.COMPLETED_LATE: sa.and_(Task.status == TaskStatus.COMPLETED, Task.due_date.is_not(None),
-                                               sa.or_(Task.submitted_on.is_(None), Task.submitted_on > Task.due_date)),
-        StatusCategory.IN_PROGRESS_ON_TIME: sa.and_(is_open, sa.or_(Task.due_date.is_(None), Task.due_date >= as_of)),
-        StatusCategory.IN_PROGRESS_OVERDUE: is_overdue(as_of),
-    }[category]
+def is_open():
+    """SQL condition: assigned, in progress or submitted. The statuses are written into the statement, not bound
+    as parameters, so that the database sees it matches the partial index of open tasks (ix_tasks_open_lead)."""
+    return Task.status.in_(sa.bindparam("open_statuses", list(OPEN_STATUSES), expanding=True, literal_execute=True,
+                                        unique=True))
+
+
+def category_condition(category: StatusCategory, as_of: date | None):
+    """SQL condition: the task belongs to `category` as of `as_of` (the module's table, one group at a time; the
+    completed groups do not depend on the date, and take None)."""
+    if category == StatusCategory.COMPLETED_ON_TIME:
+        return sa.and_(Task.status == TaskStatus.COMPLETED,
+                       sa.or_(Task.due_date.is_(None), Task.submitted_on <= Task.due_date))
+    if category == StatusCategory.COMPLETED_LATE:
+        return sa.and_(Task.status == TaskStatus.COMPLETED, Task.due_date.is_not(None),
+                       sa.or_(Task.submitted_on.is_(None), Task.submitted_on > Task.due_date))
+    if category == StatusCategory.IN_PROGRESS_ON_TIME:
+        return sa.and_(is_open(), sa.or_(Task.due_date.is_(None), Task.due_date >= as_of))
+    return is_overdue(as_of)
 
 
 def status_category(as_of: date):
@@ -40,17 +48,17 @@ def status_category(as_of: date):
 
 def is_overdue(as_of: date):
     """SQL condition: open and past its due date as of `as_of`."""
-    return sa.and_(Task.status.in_(OPEN_STATUSES), Task.due_date < as_of)
+    return sa.and_(is_open(), Task.due_date < as_of)
 
 
 def is_due_soon(as_of: date):
     """SQL condition: open and due within the next three days (today included)."""
-    return sa.and_(Task.status.in_(OPEN_STATUSES), Task.due_date >= as_of,
+    return sa.and_(is_open(), Task.due_date >= as_of,
                    Task.due_date <= as_of + timedelta(days=DUE_SOON_DAYS))
 
 
 def has_no_deadline():
-    return sa.and_(Task.status.in_(OPEN_STATUSES), Task.due_date.is_(None))
+    return sa.and_(is_open(), Task.due_date.is_(None))
 
 
 def counted():
@@ -58,11 +66,19 @@ def counted():
     return Task.status.in_((*OPEN_STATUSES, TaskStatus.COMPLETED))
 
 
+def completion_category(status: TaskStatus, due_date: date | None, submitted_on: date | None
+                        ) -> StatusCategory | None:
+    """Completed on time or late, for a completed task's fields; None for any other status."""
+    if status != TaskStatus.COMPLETED:
+        return None
+    on_time = due_date is None or (submitted_on is not None and submitted_on <= due_date)
+    return StatusCategory.COMPLETED_ON_TIME if on_time else StatusCategory.COMPLETED_LATE
+
+
 def category_of(task: Task, as_of: date) -> StatusCategory | None:
     """The same rule for one loaded task (for its page and API representation)."""
     if task.status == TaskStatus.COMPLETED:
-        on_time = task.due_date is None or (task.submitted_on is not None and task.submitted_on <= task.due_date)
-        return StatusCategory.COMPLETED_ON_TIME if on_time else StatusCategory.COMPLETED_LATE
+        return completion_category(task.status, task.due_date, task.submitted_on)
     if task.status in OPEN_STATUSES:
         if task.due_date is None or task.due_date >= as_of:
             return StatusCategory.IN_PROGRESS_ON_TIME
@@ -75,6 +91,19 @@ def overdue_days(task: Task, as_of: date) -> int:
     if task.status in OPEN_STATUSES and task.due_date is not None and task.due_date < as_of:
         return (as_of - task.due_date).days
     return 0
+
+
+def open_counts_columns(as_of: date) -> list:
+    """The date-dependent figures of counts_columns for rows the query has already limited to open tasks
+    (`is_open()` in its WHERE): how many, overdue, due soon, no deadline; those in progress on time are the rest
+    of the open ones. The same groups as category_condition, each reduced to its test of the due date: the
+    database evaluates them for every open task of a province."""
+    return [
+        sa.func.count().label("open"),
+        sa.func.count().filter(Task.due_date < as_of).label(StatusCategory.IN_PROGRESS_OVERDUE.value),
+        sa.func.count().filter(Task.due_date.between(as_of, as_of + timedelta(days=DUE_SOON_DAYS))).label("due_soon"),
+        sa.func.count().filter(Task.due_date.is_(None)).label("no_deadline"),
+    ]
 
 
 def counts_columns(as_of: date) -> list:

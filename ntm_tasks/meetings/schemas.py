@@ -290,14 +290,14 @@ class FollowThroughSchema(BaseSchema):
 
 class MeetingDetailSchema(MeetingSchema):
     conclusions = ma.fields.List(ma.fields.Nested(ConclusionSchema))
-    tasks = ma.fields.List(Dumped(TaskSchema))
+    tasks = Dumped(TaskSchema, many=True)
     attachments = ma.fields.List(ma.fields.Nested(AttachmentSchema))
     follow_through = ma.fields.Nested(FollowThroughSchema)
 
 
 class ConclusionsResultSchema(BaseSchema):
     conclusions = ma.fields.List(ma.fields.Nested(ConclusionSchema))
-    tasks = ma.fields.List(Dumped(TaskSchema))
+    tasks = Dumped(TaskSchema, many=True)
 
 
 class PublishSchema(BaseSchema):

@@ -3,6 +3,7 @@
 Every figure is one GROUP BY over the tasks of a unit's subtree (by the lead body's unit), using the status
 groups of assignments.categories, so the page stays fast with hundreds of thousands of tasks.
 """
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -11,13 +12,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
-from ntm_tasks.api.core import paginate
-from ntm_tasks.assignments.categories import counted, counts_columns, is_overdue
-from ntm_tasks.assignments.models import OPEN_STATUSES, ExtensionRequest, ExtensionStatus, Task, TaskStatus
+from ntm_tasks.assignments.categories import is_open, is_overdue, open_counts_columns
+from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
+                                          TaskStatus)
 from ntm_tasks.db import in_ids
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, Unit
-from ntm_tasks.permissions import subtree_unit_ids
+from ntm_tasks.permissions import subtree_filter_ids
 
 COUNT_KEYS = ("total", "completed_on_time", "completed_late", "in_progress_on_time", "in_progress_overdue",
               "due_soon", "no_deadline")
@@ -83,27 +84,44 @@ def behind_schedule_clause(as_of: date):
 
 def subtree_clause(unit: Unit | None):
     """SQL condition: the task's lead body belongs to `unit` or a unit below it (None: the whole tree)."""
-    if unit is None:
-        return sa.true()
-    return in_ids(Task.lead_unit_id, subtree_unit_ids(unit))
+    unit_ids = None if unit is None else subtree_filter_ids(unit)
+    return sa.true() if unit_ids is None else in_ids(Task.lead_unit_id, unit_ids)
 
 
 def empty_counts() -> dict[str, int]:
     return dict.fromkeys(COUNT_KEYS, 0)
 
 
-OVERDUE = COUNT_KEYS.index("in_progress_overdue")
+TOTAL, ON_TIME, LATE, OVERDUE = (COUNT_KEYS.index(key) for key in
+                                 ("total", "completed_on_time", "completed_late", "in_progress_overdue"))
 
 
-def grouped_counts(unit: Unit | None, as_of: date) -> list[tuple[int, int, tuple[int, ...]]]:
-    """(lead body id, lead unit id, the seven figures in COUNT_KEYS order) per lead body: the one GROUP BY every
-    table derives from. The figures stay tuples until a table shows them: a province has thousands of bodies."""
-    columns = {column.name: column for column in counts_columns(as_of)}
-    rows = db.session.execute(  # grouped in the order of ix_tasks_lead_unit_body_counts, which covers it
-        sa.select(Task.lead_unit_id, Task.lead_body_id, *(columns[key] for key in COUNT_KEYS))
-        .where(subtree_clause(unit), counted()).group_by(Task.lead_unit_id, Task.lead_body_id)
+def grouped_counts(unit: Unit | None, as_of: date) -> dict[int, tuple[int, tuple[int, ...]]]:
+    """{lead body id: (its unit id, the seven figures in COUNT_KEYS order)} for the bodies of the unit's subtree:
+    the one set every table derives from. The open tasks are counted as of the date, from the partial index that
+    holds them alone (in its order); the completed ones are the bodies' tallies. The figures stay tuples until a
+    table shows them: a province has thousands of bodies."""
+    unit_ids = None if unit is None else subtree_filter_ids(unit)
+    open_rows = db.session.execute(  # only the columns the index holds: no table row is read
+        sa.select(Task.lead_body_id, Task.lead_unit_id, *open_counts_columns(as_of))
+        .where(sa.true() if unit_ids is None else in_ids(Task.lead_unit_id, unit_ids), is_open())
+        .group_by(Task.lead_unit_id, Task.lead_body_id)
     ).all()
-    return [(row[1], row[0], tuple(row[2:])) for row in rows]
+    grouped = {body_id: (unit_id, (count, 0, 0, count - overdue, overdue, soon, none))
+               for body_id, unit_id, count, overdue, soon, none in open_rows}
+    done_rows = db.session.execute(
+        sa.select(BodyTally.body_id, Body.unit_id, BodyTally.completed_on_time, BodyTally.completed_late)
+        .join(Body, Body.id == BodyTally.body_id)
+        .where(sa.true() if unit_ids is None else in_ids(Body.unit_id, unit_ids),
+               BodyTally.completed_on_time + BodyTally.completed_late > 0)
+    ).all()
+    for body_id, unit_id, on_time, late in done_rows:
+        figures = list(grouped[body_id][1]) if body_id in grouped else [0] * len(COUNT_KEYS)
+        figures[TOTAL] += on_time + late
+        figures[ON_TIME] += on_time
+        figures[LATE] += late
+        grouped[body_id] = (unit_id, tuple(figures))
+    return grouped
 
 
 def _named(figures: tuple[int, ...]) -> dict[str, int]:
@@ -126,19 +144,26 @@ def _sum_by(pairs) -> dict:
 
 def totals(unit: Unit | None, as_of: date, grouped=None) -> dict[str, int]:
     """The seven figures of the unit's subtree."""
-    return _named(_sum(figures for _body_id, _unit_id, figures in
-                       (grouped if grouped is not None else grouped_counts(unit, as_of))))
+    grouped = grouped if grouped is not None else grouped_counts(unit, as_of)
+    return _named(_sum(figures for _unit_id, figures in grouped.values()))
+
+
+def _unit_paths(unit_ids) -> dict[int, str]:
+    return dict(db.session.execute(sa.select(Unit.id, Unit.path).where(in_ids(Unit.id, unit_ids))).all())
 
 
 def ranked_bodies(unit: Unit | None, as_of: date, grouped=None, limit: int | None = None) -> list[tuple[int, dict]]:
-    """(lead body id, figures) for each lead body with counted tasks, the most overdue first (the first `limit`)."""
+    """(lead body id, figures) for each lead body with counted tasks, the most overdue first (the first `limit`),
+    then in the order of the tree."""
     grouped = grouped if grouped is not None else grouped_counts(unit, as_of)
-    by_body = _sum_by((body_id, figures) for body_id, _unit_id, figures in grouped)
-    body_units = {body_id: unit_id for body_id, unit_id, _figures in grouped}  # a task's lead unit is its body's
-    unit_ids = set(body_units.values())
-    paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(in_ids(Unit.id, unit_ids))).all())
-    ranked = sorted(by_body, key=lambda body_id: (-by_body[body_id][OVERDUE], paths[body_units[body_id]], body_id))
-    return [(body_id, _named(by_body[body_id])) for body_id in ranked[:limit]]
+    paths = _unit_paths({unit_id for unit_id, _figures in grouped.values()})
+
+    def rank(body_id: int):
+        unit_id, figures = grouped[body_id]
+        return -figures[OVERDUE], paths[unit_id], body_id
+
+    ranked = sorted(grouped, key=rank) if limit is None else heapq.nsmallest(limit, grouped, key=rank)
+    return [(body_id, _named(grouped[body_id][1])) for body_id in ranked]
 
 
 def counts_by_body(unit: Unit | None, as_of: date, grouped=None, limit: int | None = None) -> list[dict]:
@@ -162,8 +187,8 @@ def counts_by_child(unit: Unit | None, as_of: date, grouped=None) -> tuple[dict 
     Counted per lead unit in SQL; the few unit rows are then folded into their branch by path.
     """
     grouped = grouped if grouped is not None else grouped_counts(unit, as_of)
-    per_unit = _sum_by((unit_id, figures) for _body_id, unit_id, figures in grouped)
-    paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(in_ids(Unit.id, per_unit))).all())
+    per_unit = _sum_by(grouped.values())
+    paths = _unit_paths(per_unit)
     children = child_units(unit)
     prefix = unit.path if unit is not None else "/"
 
@@ -182,15 +207,24 @@ def counts_by_child(unit: Unit | None, as_of: date, grouped=None) -> tuple[dict 
              for c in children])
 
 
-def _first(query, key, limit: int) -> tuple[list, int]:
-    """The first `limit` rows of `query` and how many there are in all (one pass over the keys, see paginate)."""
-    page = paginate(query, 1, limit, key=key)
-    return page["items"], page["total"]
+def _first_keys(query, key, limit: int, with_total: bool = True) -> tuple[list[int], int]:
+    """The keys of the first `limit` rows of `query` and how many rows there are in all (`with_total`; a window
+    count, so one pass), read through the covering indexes: the rows themselves are loaded only for the page."""
+    if not with_total:
+        return list(db.session.scalars(query.with_only_columns(key).limit(limit))), 0
+    rows = db.session.execute(query.with_only_columns(key, sa.func.count().over()).limit(limit)).all()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
-def _tasks(condition, order, limit: int) -> tuple[list[Task], int]:
-    return _first(sa.select(Task).where(condition).order_by(*order, Task.id)
-                  .options(joinedload(Task.lead_body).joinedload(Body.unit), joinedload(Task.meeting)), Task.id, limit)
+def _task_keys(condition, order, limit: int, with_total: bool = True) -> tuple[list[int], int]:
+    return _first_keys(sa.select(Task).where(condition).order_by(*order, Task.id), Task.id, limit, with_total)
+
+
+def _tasks_by_id(ids) -> dict[int, Task]:
+    """The tasks the lists show, with what they show of them, in one query for all the lists."""
+    return {task.id: task for task in db.session.scalars(
+        sa.select(Task).where(Task.id.in_(ids))
+        .options(joinedload(Task.lead_body).joinedload(Body.unit), joinedload(Task.meeting)))}
 
 
 @dataclass
@@ -221,18 +255,25 @@ def build_dashboard(unit: Unit | None, as_of: date, limit: int = LIST_LIMIT) -> 
     own, by_child = counts_by_child(unit, as_of, grouped)
     board = Dashboard(unit=unit, as_of=as_of, totals=totals(unit, as_of, grouped),
                       by_body=counts_by_body(unit, as_of, grouped, BODY_ROWS),
-                      body_count=len({body_id for body_id, _unit_id, _counts in grouped}), own=own, by_child=by_child)
+                      body_count=len(grouped), own=own, by_child=by_child)
 
-    board.overdue, board.overdue_count = _tasks(sa.and_(scope, is_overdue(as_of)), [Task.due_date], limit)
-    upcoming = sa.and_(scope, Task.status.in_(OPEN_STATUSES), Task.due_date >= as_of,
-                       Task.due_date <= as_of + timedelta(days=UPCOMING_DAYS))
-    board.upcoming, board.upcoming_count = _tasks(upcoming, [Task.due_date], limit)
-    board.submitted, board.submitted_count = _tasks(sa.and_(scope, Task.status == TaskStatus.SUBMITTED),
-                                                    [Task.submitted_on], limit)
-    board.extensions, board.extensions_count = _first(
+    overdue, _ = _task_keys(sa.and_(scope, is_overdue(as_of)), [Task.due_date], limit, with_total=False)
+    board.overdue_count = board.totals["in_progress_overdue"]  # the same tasks, counted with the figures
+    upcoming, board.upcoming_count = _task_keys(
+        sa.and_(scope, Task.status.in_(OPEN_STATUSES), Task.due_date >= as_of,
+                Task.due_date <= as_of + timedelta(days=UPCOMING_DAYS)), [Task.due_date], limit)
+    submitted, board.submitted_count = _task_keys(sa.and_(scope, Task.status == TaskStatus.SUBMITTED),
+                                                  [Task.submitted_on], limit)
+    behind, board.behind_count = _task_keys(sa.and_(scope, behind_schedule_clause(as_of)), [Task.due_date], limit)
+    tasks = _tasks_by_id({*overdue, *upcoming, *submitted, *behind})
+    board.overdue, board.upcoming, board.submitted, board.behind = (
+        [tasks[task_id] for task_id in ids] for ids in (overdue, upcoming, submitted, behind))
+    extensions, board.extensions_count = _first_keys(
         sa.select(ExtensionRequest).join(Task, Task.id == ExtensionRequest.task_id)
-        .options(joinedload(ExtensionRequest.task).joinedload(Task.lead_body))
         .where(scope, ExtensionRequest.status == ExtensionStatus.PENDING, Task.status.in_(OPEN_STATUSES))
         .order_by(ExtensionRequest.created_at, ExtensionRequest.id), ExtensionRequest.id, limit)
-    board.behind, board.behind_count = _tasks(sa.and_(scope, behind_schedule_clause(as_of)), [Task.due_date], limit)
+    requests = {request.id: request for request in db.session.scalars(
+        sa.select(ExtensionRequest).where(ExtensionRequest.id.in_(extensions))
+        .options(joinedload(ExtensionRequest.task).joinedload(Task.lead_body)))}
+    board.extensions = [requests[request_id] for request_id in extensions]
     return board

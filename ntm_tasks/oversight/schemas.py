@@ -6,6 +6,7 @@ from ntm_tasks.api.core import BaseSchema, Dumped
 from ntm_tasks.assignments.schemas import IsoDate, IsoDateTime, TaskSchema
 from ntm_tasks.oversight.dossiers import ACTIONS
 from ntm_tasks.oversight.models import CriteriaSetKind, DossierKind, DossierStatus
+from ntm_tasks.oversight.reports import OVERDUE_LIMIT
 
 # --- reports ----------------------------------------------------------------------------------------
 
@@ -13,8 +14,8 @@ from ntm_tasks.oversight.models import CriteriaSetKind, DossierKind, DossierStat
 class OverdueReportQuerySchema(BaseSchema):
     unit_id = ma.fields.Integer(metadata={"description": "The unit (and every unit below it); default the caller's."})
     as_of = ma.fields.Date(metadata={"description": "Default today."})
-    limit = ma.fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000),
-                              metadata={"description": "At most this many overdue tasks (default 1000)."})
+    limit = ma.fields.Integer(load_default=OVERDUE_LIMIT, validate=validate.Range(min=1, max=5000),
+                              metadata={"description": f"At most this many overdue tasks (default {OVERDUE_LIMIT})."})
 
 
 class MonthlyQuerySchema(BaseSchema):
@@ -48,8 +49,8 @@ class OverdueReportSchema(BaseSchema):
     as_of = IsoDate()
     totals = ma.fields.Nested(ReportCountsSchema)
     # Thousands of rows at province scale, built JSON-ready by reports.overdue_report and task_payload.
-    by_body = ma.fields.List(Dumped(BodyCountsSchema))
-    overdue = ma.fields.List(Dumped(TaskSchema), metadata={"description": "Most overdue first."})
+    by_body = Dumped(BodyCountsSchema, many=True)
+    overdue = Dumped(TaskSchema, many=True, metadata={"description": "Most overdue first."})
     overdue_total = ma.fields.Integer(metadata={"description": "All open overdue tasks, beyond `limit` too."})
 
 

@@ -1,5 +1,6 @@
 """Web pages of the oversight package: the chair's dashboard and its charts, criteria, dossiers, reports and
 the calendar address."""
+import functools
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -88,25 +89,33 @@ def _meeting_url(meeting) -> str | None:
 
 def task_list_url(unit=None, body=None, column: str | None = None, as_of: date | None = None) -> str:
     """The task list filtered to the tasks behind one figure of the dashboard."""
-    args: dict = {}
-    if unit is not None:
-        args["unit_id"] = unit.id
-    if body is not None:
-        args["body_id"] = body.id
-    if column == "in_progress_overdue":
-        args["overdue"] = "true"
-    elif column in ("completed_on_time", "completed_late", "in_progress_on_time"):
-        args["category"] = column
-    elif column == "due_soon":
-        as_of = as_of or today()
-        args.update(category="in_progress_on_time", due_after=as_of.isoformat(),
-                    due_before=(as_of + timedelta(days=3)).isoformat())
-    elif column == "no_deadline":
-        args.update(category="in_progress_on_time", no_deadline="true")
-    if "task_list_base" not in g:  # a province's dashboard links a thousand figures: build the route once
+    # A province's dashboard links a thousand figures: the route is built once per request, and each figure's
+    # filter once per column and day; only the ids (plain numbers) change from link to link.
+    if "task_list_base" not in g:
         g.task_list_base = (url_for("assignments.index") if "assignments.index" in current_app.view_functions
                             else "/tasks")
-    return g.task_list_base + ("?" + urlencode(args) if args else "")
+    args = [f"unit_id={unit.id}"] if unit is not None else []
+    if body is not None:
+        args.append(f"body_id={body.id}")
+    query = _column_filter(column, (as_of or today()) if column == "due_soon" else None)
+    if query:
+        args.append(query)
+    return g.task_list_base + ("?" + "&".join(args) if args else "")
+
+
+@functools.lru_cache(maxsize=64)
+def _column_filter(column: str | None, as_of: date | None) -> str:
+    """The task list's filter for the figures of one column, as a query string."""
+    if column == "in_progress_overdue":
+        return urlencode({"overdue": "true"})
+    if column in ("completed_on_time", "completed_late", "in_progress_on_time"):
+        return urlencode({"category": column})
+    if column == "due_soon":
+        return urlencode({"category": "in_progress_on_time", "due_after": as_of.isoformat(),
+                          "due_before": (as_of + timedelta(days=3)).isoformat()})
+    if column == "no_deadline":
+        return urlencode({"category": "in_progress_on_time", "no_deadline": "true"})
+    return ""
 
 
 # --- loading and refusing ---------------------------------------------------------------------------

@@ -130,6 +130,7 @@ def test_list_scope_filters_and_order(app, api, make, world):
     assert set(ids(chair, f"?unit_id={world.commune.id}")) == set(ids(chair))
     assert set(ids(api(world.viewer), f"?unit_id={world.province.id}")) == set(ids(chair)) | {elsewhere.id}
     assert ids(chair, f"?unit_id={world.other.id}") == []
+    assert ids(chair, f"?unit_id={world.province.id}") == ids(chair)  # above the chair's unit: the chair's scope
     assert ids(chair, f"?body_id={world.party.id}") == [soon.id]
     assert soon.id in ids(chair, f"?body_id={world.ubnd.id}")  # coordinating counts too
     assert ids(chair, "?overdue=true") == [later.id, late.id]
@@ -146,6 +147,9 @@ def test_list_scope_filters_and_order(app, api, make, world):
 
     page = chair.get("/tasks?per_page=3&page=2").get_json()
     assert page["total"] == 8 and page["page"] == 2 and page["per_page"] == 3 and len(page["items"]) == 3
+    assert [t["id"] for t in page["items"]] == ids(chair)[3:6]
+    beyond = chair.get("/tasks?per_page=3&page=4").get_json()
+    assert beyond["total"] == 8 and beyond["items"] == []
     for bad in ("?status=open", "?category=late", "?overdue=maybe", "?due_before=2024-13-01", "?per_page=500",
                 "?page=0", "?unit_id=x"):
         response = chair.get(f"/tasks{bad}")
