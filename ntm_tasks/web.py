@@ -1,7 +1,7 @@
 """Web-interface wiring: login loading, template filters, navigation, security headers."""
 from datetime import date, datetime
 
-from flask import Flask, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -99,7 +99,11 @@ def role_label(role) -> str:
 
 def unit_label(unit) -> str:
     """ "Xã Hoằng Trung": the level word before the name, as documents write it."""
-    return unit_labeller()(unit)
+    if not has_request_context():
+        return unit_labeller()(unit)
+    if "unit_labeller" not in g:  # a province's page labels two hundred units: the words are translated once
+        g.unit_labeller = unit_labeller()
+    return g.unit_labeller(unit)
 
 
 def unit_labeller():
