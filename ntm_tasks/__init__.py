@@ -11,8 +11,11 @@ def create_app(config: dict | None = None) -> Flask:
     from ntm_tasks.config import load_config
 
     load_config(app, config)
-    # JSON keys in the order the schemas give them: sorting every key of a province's report cost a tenth of it.
-    app.json.sort_keys = False
+    # orjson writes JSON (UTF-8, keys in the order the schemas give them) several times faster than the standard
+    # library: a province's overdue report is a megabyte.
+    from flask_orjson import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
 
     from ntm_tasks import extensions as ext
 

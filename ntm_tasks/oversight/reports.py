@@ -21,6 +21,7 @@ from ntm_tasks.errors import Invalid, NotFound
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, BodyKind, Unit, UnitLevel
 from ntm_tasks.oversight.dashboard import COUNT_KEYS, grouped_counts, ranked_bodies, subtree_clause, totals
+from ntm_tasks.permissions import subtree_filter_ids
 
 GROUP_LABELS = {
     StatusCategory.COMPLETED_ON_TIME.value: "Hoàn thành đúng hạn",
@@ -58,9 +59,11 @@ def overdue_report(unit: Unit | None, as_of: date | None = None, limit: int = OV
         .limit(limit))).all()
     report_totals = totals(unit, as_of, grouped)
     ranked = ranked_bodies(unit, as_of, grouped)
-    # Names alone, not Body objects: a province's report lists thousands of bodies.
-    names = dict(db.session.execute(
-        sa.select(Body.id, Body.name).where(in_ids(Body.id, [body_id for body_id, _counts in ranked]))).all())
+    # Names alone, not Body objects, of the bodies of the subtree's units: a province's report lists thousands,
+    # and naming them one by one cost the database more than reading every body of the subtree.
+    unit_ids = None if unit is None else subtree_filter_ids(unit)
+    names = dict(db.session.execute(sa.select(Body.id, Body.name).where(
+        sa.true() if unit_ids is None else in_ids(Body.unit_id, unit_ids))).all())
     return {
         "as_of": as_of,
         "totals": report_totals,
