@@ -135,16 +135,10 @@ def configure_sqlite(engine) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-SEARCH_TABLE = "tasks_search"
-
-
 def include_in_migrations(dialect: str):
-    """Alembic `include_object` hook: leave out indexes declared for another database (`Index.ddl_if`) and the
-    tables of SQLite's FTS5 search, which DDL makes (assignments.models.SQLITE_SEARCH_DDL)."""
+    """Alembic `include_object` hook: leave out indexes declared for another database (`Index.ddl_if`)."""
 
     def include(obj, name, type_, reflected, compare_to):
-        if type_ == "table" and reflected and name.startswith(SEARCH_TABLE):
-            return False  # SQLite's FTS5 search table and its shadow tables: made by DDL, not by a model
         ddl_if = getattr(obj, "_ddl_if", None)
         return not (type_ == "index" and ddl_if is not None and ddl_if.dialect and ddl_if.dialect != dialect)
 

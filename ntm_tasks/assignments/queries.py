@@ -17,21 +17,6 @@ def with_bodies(query: sa.Select) -> sa.Select:
                          selectinload(Task.criteria))
 
 
-def text_matches(term: str):
-    """SQL condition: the task's folded text contains `term` (folded too). PostgreSQL finds the candidates in its
-    trigram index by itself; SQLite is pointed at tasks_search, its FTS5 trigram index, for terms of three
-    characters or more (shorter ones have no trigram). The index only narrows: the LIKE decides."""
-    from ntm_tasks.extensions import db
-
-    contains = Task.search_text.contains(term, autoescape=True)
-    if db.engine.dialect.name != "sqlite" or len(term) < 3:
-        return contains
-    phrase = '"' + term.replace('"', '""') + '"'
-    candidates = sa.select(sa.column("rowid")).select_from(sa.table("tasks_search")).where(
-        sa.text("tasks_search MATCH :phrase").bindparams(phrase=phrase))
-    return sa.and_(Task.id.in_(candidates), contains)
-
-
 def involving_body(body_id: int):
     """SQL condition: the body leads or coordinates the task."""
     return sa.or_(Task.lead_body_id == body_id, Task.id.in_(
@@ -68,7 +53,7 @@ def task_list_query(user, args: dict, as_of: date | None = None) -> sa.Select:
     if args.get("series_id"):
         query = query.where(Task.series_id == args["series_id"])
     if args.get("q") and fold(args["q"]):
-        query = query.where(text_matches(fold(args["q"])))
+        query = query.where(Task.search_text.contains(fold(args["q"]), autoescape=True))
     return with_bodies(order_overdue_first(query, as_of))
 
 
