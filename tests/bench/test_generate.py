@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from ntm_tasks.assignments import categories
-from ntm_tasks.assignments.models import (ExtensionRequest, ExtensionStatus, ProgressReport, StatusCategory, Task,
-                                          TaskStatus, task_coordinating_bodies)
+from ntm_tasks.assignments import categories, tallies
+from ntm_tasks.assignments.models import (BodyTally, ExtensionRequest, ExtensionStatus, ProgressReport,
+                                          StatusCategory, Task, TaskStatus, task_coordinating_bodies)
 from ntm_tasks.audit import HistoryEntry
 from ntm_tasks.bench import fragments
 from ntm_tasks.bench.generate import DEFAULT_PASSWORD, NotEmpty, generate
@@ -46,6 +46,11 @@ def test_every_status_and_status_group_is_present(app):
     assert _count(sa.select(Task.id).where(Task.due_date != Task.original_due_date)) > 0
     assert _count(sa.select(ExtensionRequest.id).where(ExtensionRequest.status == ExtensionStatus.PENDING)) > 0
     assert _count(sa.select(Meeting.id).where(Meeting.status == MeetingStatus.DRAFT)) > 0
+    # Written around the ORM, the completed tasks are tallied all the same.
+    kept = {row.body_id: (row.completed_on_time, row.completed_late)
+            for row in db.session.scalars(sa.select(BodyTally))}
+    assert kept and kept == {body_id: (on_time, late) for body_id, on_time, late
+                             in db.session.execute(tallies.counted_from_tasks())}
 
 
 def test_recurring_series_coordinating_bodies_reports_and_history(app):
