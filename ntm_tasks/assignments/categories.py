@@ -51,16 +51,6 @@ def is_overdue(as_of: date):
     return sa.and_(is_open(), Task.due_date < as_of)
 
 
-def is_due_soon(as_of: date):
-    """SQL condition: open and due within the next three days (today included)."""
-    return sa.and_(is_open(), Task.due_date >= as_of,
-                   Task.due_date <= as_of + timedelta(days=DUE_SOON_DAYS))
-
-
-def has_no_deadline():
-    return sa.and_(is_open(), Task.due_date.is_(None))
-
-
 def counted():
     """SQL condition: the task is counted in reports (not draft, declined or cancelled)."""
     return Task.status.in_((*OPEN_STATUSES, TaskStatus.COMPLETED))
@@ -94,27 +84,13 @@ def overdue_days(task: Task, as_of: date) -> int:
 
 
 def open_counts_columns(as_of: date) -> list:
-    """The date-dependent figures of counts_columns for rows the query has already limited to open tasks
-    (`is_open()` in its WHERE): how many, overdue, due soon, no deadline; those in progress on time are the rest
-    of the open ones. The same groups as category_condition, each reduced to its test of the due date: the
-    database evaluates them for every open task of a province."""
+    """The report figures of open tasks, for rows the query has already limited to them (`is_open()` in its
+    WHERE): how many, overdue, due within DUE_SOON_DAYS, no deadline; those in progress on time are the rest. The
+    groups of category_condition, each reduced to its test of the due date: the database evaluates them for every
+    open task of a province. (Completed tasks are counted by assignments.tallies.)"""
     return [
         sa.func.count().label("open"),
         sa.func.count().filter(Task.due_date < as_of).label(StatusCategory.IN_PROGRESS_OVERDUE.value),
         sa.func.count().filter(Task.due_date.between(as_of, as_of + timedelta(days=DUE_SOON_DAYS))).label("due_soon"),
         sa.func.count().filter(Task.due_date.is_(None)).label("no_deadline"),
-    ]
-
-
-def counts_columns(as_of: date) -> list:
-    """Aggregate columns for report tables: total, the four groups, due soon, no deadline.
-
-    Each is a count with its own filter, one plain condition per group: at province scale the database
-    evaluates them for hundreds of thousands of rows, and a CASE on the group for each column cost half again.
-    """
-    return [
-        sa.func.count().filter(counted()).label("total"),
-        *[sa.func.count().filter(category_condition(c, as_of)).label(c.value) for c in StatusCategory],
-        sa.func.count().filter(is_due_soon(as_of)).label("due_soon"),
-        sa.func.count().filter(has_no_deadline()).label("no_deadline"),
     ]

@@ -43,17 +43,22 @@ def test_sql_groups_equal_category_of_for_every_situation(make, world):
         assert grouped == dict(counted)
 
 
-def test_counts_columns_aggregate_the_groups(make, world):
+def test_open_counts_and_completed_tallies_aggregate_the_groups(make, world):
+    from ntm_tasks.assignments import tallies
+
     tasks = _situations(make, world)
     as_of = DUE + timedelta(days=1)
-    row = db.session.execute(sa.select(*categories.counts_columns(as_of))).one()._asdict()
+    row = db.session.execute(sa.select(*categories.open_counts_columns(as_of)).where(categories.is_open())).one()
     groups = Counter(categories.category_of(t, as_of) for t in tasks)
-    for category in StatusCategory:
-        assert row[category.value] == groups[category]
-    assert row["total"] == sum(n for c, n in groups.items() if c is not None)
     open_tasks = [t for t in tasks if t.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED)]
-    assert row["no_deadline"] == sum(1 for t in open_tasks if t.due_date is None)
-    assert row["due_soon"] == sum(1 for t in open_tasks if t.due_date and 0 <= (t.due_date - as_of).days <= 3)
+    figures = row._asdict()
+    assert figures["open"] == len(open_tasks)
+    assert figures["in_progress_overdue"] == groups[StatusCategory.IN_PROGRESS_OVERDUE]
+    assert figures["open"] - figures["in_progress_overdue"] == groups[StatusCategory.IN_PROGRESS_ON_TIME]
+    assert figures["no_deadline"] == sum(1 for t in open_tasks if t.due_date is None)
+    assert figures["due_soon"] == sum(1 for t in open_tasks if t.due_date and 0 <= (t.due_date - as_of).days <= 3)
+    (_body, on_time, late), = db.session.execute(tallies.counted_from_tasks()).all()
+    assert (on_time, late) == (groups[StatusCategory.COMPLETED_ON_TIME], groups[StatusCategory.COMPLETED_LATE])
 
 
 def test_draft_declined_and_cancelled_belong_to_no_group(make, world):
