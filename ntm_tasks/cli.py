@@ -75,6 +75,17 @@ def restore_command(path, yes):
     click.echo(f"Restored from {path}")
 
 
+@ntm.command("recount-tallies")
+def recount_tallies_command():
+    """Recount the completed tasks of every lead body from the tasks (after task rows were changed by hand in SQL;
+    the app keeps the tallies itself)."""
+    from ntm_tasks.assignments import tallies
+
+    with db.engine.begin() as conn:
+        tallies.rebuild(conn)
+    click.echo("Tallies recounted.")
+
+
 @ntm.command("run-scheduled")
 @click.option("--date", "day", default=None, help="The day to run for (YYYY-MM-DD); default today (NTM_TODAY honoured).")
 @click.option("--weekly/--no-weekly", default=None, help="Send the weekly digest (default: on Mondays).")
