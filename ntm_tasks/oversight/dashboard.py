@@ -1,7 +1,8 @@
 """The chair's dashboard: counts by status group per body and per unit below, computed by the database.
 
-Every figure is one GROUP BY over the tasks of a unit's subtree (by the lead body's unit), using the status
-groups of assignments.categories, so the page stays fast with hundreds of thousands of tasks.
+Every figure comes from one set of counts per lead body of a unit's subtree: the open tasks grouped by the
+database as of the day, the completed ones from the bodies' tallies (assignments.tallies), so the page stays fast
+with hundreds of thousands of tasks.
 """
 import heapq
 from dataclasses import dataclass, field
@@ -82,10 +83,14 @@ def behind_schedule_clause(as_of: date):
 
 # --- scope ------------------------------------------------------------------------------------------
 
-def subtree_clause(unit: Unit | None):
-    """SQL condition: the task's lead body belongs to `unit` or a unit below it (None: the whole tree)."""
-    unit_ids = None if unit is None else subtree_filter_ids(unit)
-    return sa.true() if unit_ids is None else in_ids(Task.lead_unit_id, unit_ids)
+def subtree_clause(unit: Unit | None, column=Task.lead_unit_id):
+    """SQL condition: `column` (by default the task's lead unit) is `unit` or a unit below it (None: the whole
+    tree)."""
+    return _within(column, None if unit is None else subtree_filter_ids(unit))
+
+
+def _within(column, unit_ids: list[int] | None):
+    return sa.true() if unit_ids is None else in_ids(column, unit_ids)
 
 
 def empty_counts() -> dict[str, int]:
@@ -104,7 +109,7 @@ def grouped_counts(unit: Unit | None, as_of: date) -> dict[int, tuple[int, tuple
     unit_ids = None if unit is None else subtree_filter_ids(unit)
     open_rows = db.session.execute(  # only the columns the index holds: no table row is read
         sa.select(Task.lead_body_id, Task.lead_unit_id, *open_counts_columns(as_of))
-        .where(sa.true() if unit_ids is None else in_ids(Task.lead_unit_id, unit_ids), is_open())
+        .where(_within(Task.lead_unit_id, unit_ids), is_open())
         .group_by(Task.lead_unit_id, Task.lead_body_id)
     ).all()
     grouped = {body_id: (unit_id, (count, 0, 0, count - overdue, overdue, soon, none))
@@ -112,8 +117,7 @@ def grouped_counts(unit: Unit | None, as_of: date) -> dict[int, tuple[int, tuple
     done_rows = db.session.execute(
         sa.select(BodyTally.body_id, Body.unit_id, BodyTally.completed_on_time, BodyTally.completed_late)
         .join(Body, Body.id == BodyTally.body_id)
-        .where(sa.true() if unit_ids is None else in_ids(Body.unit_id, unit_ids),
-               BodyTally.completed_on_time + BodyTally.completed_late > 0)
+        .where(_within(Body.unit_id, unit_ids), BodyTally.completed_on_time + BodyTally.completed_late > 0)
     ).all()
     for body_id, unit_id, on_time, late in done_rows:
         figures = list(grouped[body_id][1]) if body_id in grouped else [0] * len(COUNT_KEYS)

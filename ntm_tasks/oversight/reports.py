@@ -21,7 +21,6 @@ from ntm_tasks.errors import Invalid, NotFound
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, BodyKind, Unit, UnitLevel
 from ntm_tasks.oversight.dashboard import COUNT_KEYS, grouped_counts, ranked_bodies, subtree_clause, totals
-from ntm_tasks.permissions import subtree_filter_ids
 
 GROUP_LABELS = {
     StatusCategory.COMPLETED_ON_TIME.value: "Hoàn thành đúng hạn",
@@ -61,9 +60,7 @@ def overdue_report(unit: Unit | None, as_of: date | None = None, limit: int = OV
     ranked = ranked_bodies(unit, as_of, grouped)
     # Names alone, not Body objects, of the bodies of the subtree's units: a province's report lists thousands,
     # and naming them one by one cost the database more than reading every body of the subtree.
-    unit_ids = None if unit is None else subtree_filter_ids(unit)
-    names = dict(db.session.execute(sa.select(Body.id, Body.name).where(
-        sa.true() if unit_ids is None else in_ids(Body.unit_id, unit_ids))).all())
+    names = dict(db.session.execute(sa.select(Body.id, Body.name).where(subtree_clause(unit, Body.unit_id))).all())
     return {
         "as_of": as_of,
         "totals": report_totals,
