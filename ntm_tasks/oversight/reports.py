@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from ntm_tasks.assignments import categories
 from ntm_tasks.assignments.models import StatusCategory, Task
 from ntm_tasks.assignments.queries import with_bodies
-from ntm_tasks.db import in_ids, today
+from ntm_tasks.db import today
 from ntm_tasks.errors import Invalid, NotFound
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, BodyKind, Unit, UnitLevel
