@@ -1,12 +1,13 @@
 """The chair's dashboard: counts by status group per body and per unit below, computed by the database.
 
-Every figure comes from one set of counts per lead body of a unit's subtree: the open tasks grouped by the
-database as of the day, the completed ones from the bodies' tallies (assignments.tallies), so the page stays fast
-with hundreds of thousands of tasks.
+Every figure comes from one set of counts per lead body of a unit's subtree (grouped_counts): the open tasks grouped
+by the database as of the day, the completed ones from the bodies' tallies (assignments.tallies), so the page stays
+fast with hundreds of thousands of tasks.
 """
 import heapq
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -83,13 +84,19 @@ def behind_schedule_clause(as_of: date):
 
 # --- scope ------------------------------------------------------------------------------------------
 
+def scope_ids(unit: Unit | None) -> list[int] | None:
+    """The ids of the unit's subtree for the figures' filters; None when it filters nothing (the whole tree)."""
+    return None if unit is None else subtree_filter_ids(unit)
+
+
 def subtree_clause(unit: Unit | None, column=Task.lead_unit_id):
     """SQL condition: `column` (by default the task's lead unit) is `unit` or a unit below it (None: the whole
     tree)."""
-    return _within(column, None if unit is None else subtree_filter_ids(unit))
+    return within_scope(column, scope_ids(unit))
 
 
-def _within(column, unit_ids: list[int] | None):
+def within_scope(column, unit_ids: list[int] | None):
+    """SQL condition: `column` is one of the scope's units (scope_ids; None: any)."""
     return sa.true() if unit_ids is None else in_ids(column, unit_ids)
 
 
@@ -97,34 +104,42 @@ def empty_counts() -> dict[str, int]:
     return dict.fromkeys(COUNT_KEYS, 0)
 
 
-TOTAL, ON_TIME, LATE, OVERDUE = (COUNT_KEYS.index(key) for key in
-                                 ("total", "completed_on_time", "completed_late", "in_progress_overdue"))
+OVERDUE = COUNT_KEYS.index("in_progress_overdue")
 
 
-def grouped_counts(unit: Unit | None, as_of: date) -> dict[int, tuple[int, tuple[int, ...]]]:
-    """{lead body id: (its unit id, the seven figures in COUNT_KEYS order)} for the bodies of the unit's subtree:
-    the one set every table derives from. The open tasks are counted as of the date, from the partial index that
-    holds them alone (in its order); the completed ones are the bodies' tallies. The figures stay tuples until a
-    table shows them: a province has thousands of bodies."""
-    unit_ids = None if unit is None else subtree_filter_ids(unit)
+class BodyFigures(NamedTuple):
+    unit_id: int
+    name: str
+    unit_path: str
+    figures: tuple[int, ...]  # the seven, in COUNT_KEYS order
+
+
+def grouped_counts(unit_ids: list[int] | None, as_of: date) -> dict[int, BodyFigures]:
+    """{lead body id: BodyFigures} for the bodies of the scope (scope_ids) that lead counted tasks: the one set
+    every table derives from. The open tasks are counted as of the date, from the partial index that holds them
+    alone (in its order); the completed ones are the bodies' tallies, read with each body's name and unit path in
+    one pass over the scope's bodies. The figures stay tuples until a table shows them: a province has thousands
+    of bodies."""
     open_rows = db.session.execute(  # only the columns the index holds: no table row is read
-        sa.select(Task.lead_body_id, Task.lead_unit_id, *open_counts_columns(as_of))
-        .where(_within(Task.lead_unit_id, unit_ids), is_open())
+        sa.select(Task.lead_body_id, *open_counts_columns(as_of))
+        .where(within_scope(Task.lead_unit_id, unit_ids), is_open())
         .group_by(Task.lead_unit_id, Task.lead_body_id)
     ).all()
-    grouped = {body_id: (unit_id, (count, 0, 0, count - overdue, overdue, soon, none))
-               for body_id, unit_id, count, overdue, soon, none in open_rows}
-    done_rows = db.session.execute(
-        sa.select(BodyTally.body_id, Body.unit_id, BodyTally.completed_on_time, BodyTally.completed_late)
-        .join(Body, Body.id == BodyTally.body_id)
-        .where(_within(Body.unit_id, unit_ids), BodyTally.completed_on_time + BodyTally.completed_late > 0)
+    opened = {body_id: (count, 0, 0, count - overdue, overdue, soon, none)
+              for body_id, count, overdue, soon, none in open_rows}
+    bodies = db.session.execute(
+        sa.select(Body.id, Body.unit_id, Body.name, Unit.path, BodyTally.completed_on_time, BodyTally.completed_late)
+        .join(Unit, Unit.id == Body.unit_id).outerjoin(BodyTally, BodyTally.body_id == Body.id)
+        .where(within_scope(Body.unit_id, unit_ids))
     ).all()
-    for body_id, unit_id, on_time, late in done_rows:
-        figures = list(grouped[body_id][1]) if body_id in grouped else [0] * len(COUNT_KEYS)
-        figures[TOTAL] += on_time + late
-        figures[ON_TIME] += on_time
-        figures[LATE] += late
-        grouped[body_id] = (unit_id, tuple(figures))
+    grouped = {}
+    for body_id, unit_id, name, path, on_time, late in bodies:
+        figures = opened.get(body_id)
+        if on_time or late:
+            count, _, _, *rest = figures or (0,) * len(COUNT_KEYS)
+            figures = (count + on_time + late, on_time, late, *rest)
+        if figures is not None:
+            grouped[body_id] = BodyFigures(unit_id, name, path, figures)
     return grouped
 
 
@@ -146,36 +161,28 @@ def _sum_by(pairs) -> dict:
     return {key: figures[0] if len(figures) == 1 else _sum(figures) for key, figures in rows.items()}
 
 
-def totals(unit: Unit | None, as_of: date, grouped=None) -> dict[str, int]:
-    """The seven figures of the unit's subtree."""
-    grouped = grouped if grouped is not None else grouped_counts(unit, as_of)
-    return _named(_sum(figures for _unit_id, figures in grouped.values()))
+def totals(grouped: dict[int, BodyFigures]) -> dict[str, int]:
+    """The seven figures of the scope, from grouped_counts."""
+    return _named(_sum(row.figures for row in grouped.values()))
 
 
-def _unit_paths(unit_ids) -> dict[int, str]:
-    return dict(db.session.execute(sa.select(Unit.id, Unit.path).where(in_ids(Unit.id, unit_ids))).all())
+def ranked_bodies(grouped: dict[int, BodyFigures], limit: int | None = None) -> list[tuple[int, BodyFigures]]:
+    """(lead body id, its figures) for each lead body of grouped_counts, the most overdue first (the first
+    `limit`), then in the order of the tree."""
+    def rank(item):
+        body_id, row = item
+        return -row.figures[OVERDUE], row.unit_path, body_id
+
+    items = grouped.items()
+    return sorted(items, key=rank) if limit is None else heapq.nsmallest(limit, items, key=rank)
 
 
-def ranked_bodies(unit: Unit | None, as_of: date, grouped=None, limit: int | None = None) -> list[tuple[int, dict]]:
-    """(lead body id, figures) for each lead body with counted tasks, the most overdue first (the first `limit`),
-    then in the order of the tree."""
-    grouped = grouped if grouped is not None else grouped_counts(unit, as_of)
-    paths = _unit_paths({unit_id for unit_id, _figures in grouped.values()})
-
-    def rank(body_id: int):
-        unit_id, figures = grouped[body_id]
-        return -figures[OVERDUE], paths[unit_id], body_id
-
-    ranked = sorted(grouped, key=rank) if limit is None else heapq.nsmallest(limit, grouped, key=rank)
-    return [(body_id, _named(grouped[body_id][1])) for body_id in ranked]
-
-
-def counts_by_body(unit: Unit | None, as_of: date, grouped=None, limit: int | None = None) -> list[dict]:
+def counts_by_body(grouped: dict[int, BodyFigures], limit: int | None = None) -> list[dict]:
     """[{"body": Body, "counts": {...}}] in the order of ranked_bodies; only the bodies returned are loaded."""
-    ranked = ranked_bodies(unit, as_of, grouped, limit)
+    ranked = ranked_bodies(grouped, limit)
     bodies = {b.id: b for b in db.session.scalars(
-        sa.select(Body).options(joinedload(Body.unit)).where(in_ids(Body.id, [body_id for body_id, _c in ranked])))}
-    return [{"body": bodies[body_id], "counts": counts} for body_id, counts in ranked]
+        sa.select(Body).options(joinedload(Body.unit)).where(in_ids(Body.id, [body_id for body_id, _row in ranked])))}
+    return [{"body": bodies[body_id], "counts": _named(row.figures)} for body_id, row in ranked]
 
 
 def child_units(unit: Unit | None) -> list[Unit]:
@@ -185,26 +192,22 @@ def child_units(unit: Unit | None) -> list[Unit]:
         sa.select(Unit).where(parent_clause, Unit.is_archived.is_(False)).order_by(Unit.name)))
 
 
-def counts_by_child(unit: Unit | None, as_of: date, grouped=None) -> tuple[dict | None, list[dict]]:
-    """The unit's own figures (tasks led by its bodies) and [{"unit", "counts"}] per unit right below it.
-
-    Counted per lead unit in SQL; the few unit rows are then folded into their branch by path.
-    """
-    grouped = grouped if grouped is not None else grouped_counts(unit, as_of)
-    per_unit = _sum_by(grouped.values())
-    paths = _unit_paths(per_unit)
+def counts_by_child(unit: Unit | None, grouped: dict[int, BodyFigures]) -> tuple[dict | None, list[dict]]:
+    """The unit's own figures (tasks led by its bodies) and [{"unit", "counts"}] per unit right below it: the
+    figures of grouped_counts added up per lead unit, then folded into their branch by path."""
+    per_unit = _sum_by((row.unit_path, row.figures) for row in grouped.values())
     children = child_units(unit)
     prefix = unit.path if unit is not None else "/"
 
-    def branch(unit_id: int) -> int | None:
+    def branch(path: str) -> int | None:
         """The child whose branch holds the unit; None for the unit itself or a branch merged away (archived:
         its tasks moved with it, so that is rare)."""
-        rest = paths[unit_id][len(prefix):].strip("/")
+        rest = path[len(prefix):].strip("/")
         return int(rest.split("/")[0]) if rest else None
 
     child_ids = {c.id for c in children}
     by_branch = _sum_by((child if child in child_ids else None, figures) for child, figures in
-                        ((branch(unit_id), figures) for unit_id, figures in per_unit.items()))
+                        ((branch(path), figures) for path, figures in per_unit.items()))
     own = by_branch.get(None)
     return ((_named(own) if own and own[0] else None),
             [{"unit": c, "counts": _named(by_branch[c.id]) if c.id in by_branch else empty_counts()}
@@ -254,11 +257,11 @@ class Dashboard:
 
 def build_dashboard(unit: Unit | None, as_of: date, limit: int = LIST_LIMIT) -> Dashboard:
     """Everything the chair's page shows for `unit` and the units below it, as of a date."""
-    scope = subtree_clause(unit)
-    grouped = grouped_counts(unit, as_of)
-    own, by_child = counts_by_child(unit, as_of, grouped)
-    board = Dashboard(unit=unit, as_of=as_of, totals=totals(unit, as_of, grouped),
-                      by_body=counts_by_body(unit, as_of, grouped, BODY_ROWS),
+    unit_ids = scope_ids(unit)
+    scope = within_scope(Task.lead_unit_id, unit_ids)
+    grouped = grouped_counts(unit_ids, as_of)
+    own, by_child = counts_by_child(unit, grouped)
+    board = Dashboard(unit=unit, as_of=as_of, totals=totals(grouped), by_body=counts_by_body(grouped, BODY_ROWS),
                       body_count=len(grouped), own=own, by_child=by_child)
 
     overdue, _ = _task_keys(sa.and_(scope, is_overdue(as_of)), [Task.due_date], limit, with_total=False)

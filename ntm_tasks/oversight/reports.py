@@ -20,7 +20,8 @@ from ntm_tasks.db import today
 from ntm_tasks.errors import Invalid, NotFound
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, BodyKind, Unit, UnitLevel
-from ntm_tasks.oversight.dashboard import COUNT_KEYS, grouped_counts, ranked_bodies, subtree_clause, totals
+from ntm_tasks.oversight.dashboard import (COUNT_KEYS, grouped_counts, ranked_bodies, scope_ids, subtree_clause, totals,
+                                           within_scope)
 
 GROUP_LABELS = {
     StatusCategory.COMPLETED_ON_TIME.value: "Hoàn thành đúng hạn",
@@ -52,19 +53,17 @@ def overdue_report(unit: Unit | None, as_of: date | None = None, limit: int = OV
     """Totals, figures per lead body and the open overdue tasks (most overdue first, at most `limit`) of the
     unit's subtree; `overdue_total` tells how many there are in all."""
     as_of = as_of or today()
-    grouped = grouped_counts(unit, as_of)
+    unit_ids = scope_ids(unit)
+    grouped = grouped_counts(unit_ids, as_of)
     overdue = db.session.scalars(with_bodies(
-        sa.select(Task).where(subtree_clause(unit), categories.is_overdue(as_of)).order_by(Task.due_date, Task.id)
-        .limit(limit))).all()
-    report_totals = totals(unit, as_of, grouped)
-    ranked = ranked_bodies(unit, as_of, grouped)
-    # Names alone, not Body objects, of the bodies of the subtree's units: a province's report lists thousands,
-    # and naming them one by one cost the database more than reading every body of the subtree.
-    names = dict(db.session.execute(sa.select(Body.id, Body.name).where(subtree_clause(unit, Body.unit_id))).all())
+        sa.select(Task).where(within_scope(Task.lead_unit_id, unit_ids), categories.is_overdue(as_of))
+        .order_by(Task.due_date, Task.id).limit(limit))).all()
+    report_totals = totals(grouped)
     return {
         "as_of": as_of,
         "totals": report_totals,
-        "by_body": [{"body": {"id": body_id, "name": names[body_id]}, **counts} for body_id, counts in ranked],
+        "by_body": [{"body": {"id": body_id, "name": row.name}, **dict(zip(COUNT_KEYS, row.figures))}
+                    for body_id, row in ranked_bodies(grouped)],
         "overdue": [task_json(task, as_of) for task in overdue],
         "overdue_total": report_totals["in_progress_overdue"],
     }

@@ -25,7 +25,7 @@ from ntm_tasks.org.models import Body, Role, Unit, UnitLevel
 from ntm_tasks.org.services import unit_rows_in_tree, units_in_tree
 from ntm_tasks.oversight import calendar, charts, criteria, dossiers, reports
 from ntm_tasks.oversight.dashboard import (BODY_ROWS, build_dashboard, counts_by_body, counts_by_child,
-                                           is_behind_schedule, totals)
+                                           grouped_counts, is_behind_schedule, scope_ids, totals)
 from ntm_tasks.oversight.forms import (DOSSIER_KIND_LABELS, SET_KIND_LABELS, AssessmentForm, CriteriaSetForm,
                                        CsrfOnlyForm, DossierForm, DossierTransitionForm, UploadForm)
 from ntm_tasks.oversight.models import Assessment, Dossier, DossierItem, DossierStatus
@@ -206,21 +206,22 @@ def chart(name):
     _require_reader()
     as_of = today()
     labels = {key: str(label) for key, label in COLUMN_LABELS.items()}
+    if name not in ("groups", "bodies", "units"):
+        return Response(status=404)
+    grouped = grouped_counts(scope_ids(unit), as_of)
     if name == "groups":
-        data = charts.groups_chart(totals(unit, as_of), labels, _("Nhiệm vụ theo nhóm trạng thái"))
+        data = charts.groups_chart(totals(grouped), labels, _("Nhiệm vụ theo nhóm trạng thái"))
     elif name == "bodies":
         def label(body):
             name = body.short_name or body.name
             return name if unit is not None and body.unit_id == unit.id else f"{name} ({body.unit.name})"
 
-        rows = [(label(r["body"]), r["counts"]) for r in counts_by_body(unit, as_of, limit=BODY_ROWS)]
+        rows = [(label(r["body"]), r["counts"]) for r in counts_by_body(grouped, BODY_ROWS)]
         data = charts.stacked_chart(rows, labels, _("Theo cơ quan chủ trì"))
     elif name == "units":
-        _own, children = counts_by_child(unit, as_of)
+        _own, children = counts_by_child(unit, grouped)
         rows = [(unit_label(r["unit"]), r["counts"]) for r in children if r["counts"]["total"]]
         data = charts.stacked_chart(rows, labels, _("Theo đơn vị trực thuộc"))
-    else:
-        return Response(status=404)
     return _svg(data)
 
 

@@ -26,6 +26,9 @@ def test_overdue_report_of_the_commune(api, make, world):
     assert _counts(by_body[world.ubnd.id]) == UBND_COUNTS
     assert _counts(by_body[world.party.id]) == PARTY_COUNTS
     assert _counts(by_body[world.village_head.id]) == VILLAGE_COUNTS
+    # most overdue first (one each here), then in the order of the tree: the commune's bodies before the village's
+    assert [row["body"]["id"] for row in report["by_body"]] == sorted([world.party.id, world.ubnd.id]) + [
+        world.village_head.id]
     t = world.tasks
     overdue = report["overdue"]
     assert [task["id"] for task in overdue] == [t["overdue_old"].id, t["overdue"].id, t["village"].id]
