@@ -15,8 +15,9 @@ from ntm_tasks.assignments.schemas import (DirectTaskCreateSchema, ExtensionDeci
                                            ProgressReportCreateSchema, ProgressReportSchema, TaskAttachmentSchema,
                                            TaskCreateSchema, TaskQuerySchema, TaskSchema, TaskTransitionSchema,
                                            TaskUpdateSchema, attachment_payload, extension_payload,
-                                           progress_payload, task_payload)
+                                           progress_payload, task_payload, task_payloads)
 from ntm_tasks.attachments import Attachment, send_attachment
+from ntm_tasks.db import today
 from ntm_tasks.errors import Invalid
 from ntm_tasks.extensions import db
 from ntm_tasks.meetings.models import Meeting
@@ -109,9 +110,10 @@ def create_task(data):
 @bp.response(200, page_schema(TaskSchema, "TaskPage", dumped=True))
 def list_tasks(args):
     """Tasks the caller may see, overdue first, then by due date."""
-    query = task_list_query(actor(), args)
-    return paginate(query, args["page"], args["per_page"], loader=lambda rows: [task_payload(t) for t in rows],
-                    key=Task.id)
+    as_of = today()
+    query = task_list_query(actor(), args, as_of)
+    return paginate(query, args["page"], args["per_page"], key=Task.id,
+                    load_keys=lambda keys: task_payloads(keys, as_of))
 
 
 @bp.route("/tasks/<int:task_id>")

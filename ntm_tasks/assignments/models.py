@@ -106,7 +106,8 @@ class Task(VersionMixin, TimestampMixin, db.Model):
     coordinating_bodies = relationship("Body", secondary=task_coordinating_bodies)
     responsible_user = relationship("User", foreign_keys=[responsible_user_id])
     series = relationship("Task", remote_side=[id], foreign_keys=[series_id])
-    criteria: Mapped[list["TaskCriterion"]] = relationship(cascade="all, delete-orphan")
+    criteria: Mapped[list["TaskCriterion"]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="TaskCriterion.criterion_code")
 
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.status}>"

@@ -1,15 +1,19 @@
 """JSON shapes of tasks, progress reports, attachments and extension requests (API.md, "Tasks")."""
 from datetime import date
+from types import SimpleNamespace
 
 import marshmallow as ma
+import sqlalchemy as sa
 from marshmallow import validate
 
 from ntm_tasks.api.core import BaseSchema
 from ntm_tasks.assignments import categories
-from ntm_tasks.assignments.models import StatusCategory, Task, TaskStatus
+from ntm_tasks.assignments.models import StatusCategory, Task, TaskCriterion, TaskStatus, task_coordinating_bodies
 from ntm_tasks.assignments.workflow import ACTIONS
 from ntm_tasks.audit import history_of
-from ntm_tasks.db import local, today
+from ntm_tasks.db import in_ids, local, today
+from ntm_tasks.extensions import db
+from ntm_tasks.org.models import Body
 
 
 class IsoDate(ma.fields.Date):
@@ -130,6 +134,37 @@ def task_payload(task: Task, as_of: date | None = None, with_history: bool = Fal
     if with_history:
         data["history"] = _HISTORY.dump(history_payload(task))
     return data
+
+
+def task_payloads(task_ids: list[int], as_of: date | None = None) -> list[dict]:
+    """task_payload() of each task of `task_ids`, in that order, read as plain rows: lists and reports show up to
+    hundreds of tasks, and loading them as ORM objects (with their bodies and criteria) cost as much as building
+    their payloads."""
+    if not task_ids:
+        return []
+    connection = db.session.connection()
+    columns = [column for column in Task.__table__.c if column.key != "search_text"]
+    rows = connection.execute(
+        sa.select(*columns, Body.name.label("lead_body_name"), Body.unit_id.label("lead_body_unit_id"))
+        .join(Body, Body.id == Task.lead_body_id).where(in_ids(Task.id, task_ids))).all()
+    coordinating, criteria = {}, {}
+    for task_id, body_id, name, unit_id in connection.execute(
+            sa.select(task_coordinating_bodies.c.task_id, Body.id, Body.name, Body.unit_id)
+            .join(Body, Body.id == task_coordinating_bodies.c.body_id)
+            .where(in_ids(task_coordinating_bodies.c.task_id, task_ids))):
+        coordinating.setdefault(task_id, []).append(SimpleNamespace(id=body_id, name=name, unit_id=unit_id))
+    for task_id, code in connection.execute(
+            sa.select(TaskCriterion.task_id, TaskCriterion.criterion_code)
+            .where(in_ids(TaskCriterion.task_id, task_ids)).order_by(TaskCriterion.criterion_code)):
+        criteria.setdefault(task_id, []).append(code)
+    payloads = {}
+    for row in rows:
+        task = SimpleNamespace(**{column.key: row._mapping[column] for column in columns})
+        task.lead_body = SimpleNamespace(id=task.lead_body_id, name=row.lead_body_name, unit_id=row.lead_body_unit_id)
+        task.coordinating_bodies = coordinating.get(task.id, [])
+        task.criterion_codes = criteria.get(task.id, [])
+        payloads[task.id] = task_payload(task, as_of)
+    return [payloads[task_id] for task_id in task_ids if task_id in payloads]
 
 
 def _day(value: date | None) -> str | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ntm_tasks.assignments import categories
 from ntm_tasks.assignments.models import StatusCategory, Task
-from ntm_tasks.assignments.queries import with_bodies
+from ntm_tasks.assignments.schemas import task_payloads
 from ntm_tasks.db import today
 from ntm_tasks.errors import Invalid, NotFound
 from ntm_tasks.extensions import db
@@ -35,13 +35,6 @@ LEVEL_WORDS = {UnitLevel.PROVINCE: "tỉnh", UnitLevel.DISTRICT: "huyện", Unit
                UnitLevel.VILLAGE: "thôn"}
 
 
-def task_json(task: Task, as_of: date) -> dict:
-    """A task as the API shows it everywhere (the assignments package's payload)."""
-    from ntm_tasks.assignments.schemas import task_payload
-
-    return task_payload(task, as_of=as_of)
-
-
 # --- the overdue report -----------------------------------------------------------------------------
 
 # The most overdue tasks a report lists unless asked for more (`limit`, up to 5000; `overdue_total` counts them
@@ -55,16 +48,16 @@ def overdue_report(unit: Unit | None, as_of: date | None = None, limit: int = OV
     as_of = as_of or today()
     unit_ids = scope_ids(unit)
     grouped = grouped_counts(unit_ids, as_of)
-    overdue = db.session.scalars(with_bodies(
-        sa.select(Task).where(within_scope(Task.lead_unit_id, unit_ids), categories.is_overdue(as_of))
-        .order_by(Task.due_date, Task.id).limit(limit))).all()
+    overdue = db.session.scalars(
+        sa.select(Task.id).where(within_scope(Task.lead_unit_id, unit_ids), categories.is_overdue(as_of))
+        .order_by(Task.due_date, Task.id).limit(limit)).all()
     report_totals = totals(grouped)
     return {
         "as_of": as_of,
         "totals": report_totals,
         "by_body": [{"body": {"id": body_id, "name": row.name}, **dict(zip(COUNT_KEYS, row.figures))}
                     for body_id, row in ranked_bodies(grouped)],
-        "overdue": [task_json(task, as_of) for task in overdue],
+        "overdue": task_payloads(overdue, as_of),
         "overdue_total": report_totals["in_progress_overdue"],
     }
 

@@ -375,3 +375,29 @@ def test_every_route_is_in_the_openapi_description(client):
     assert "patch" in paths["/api/v1/tasks/{task_id}"]
     upload = paths["/api/v1/tasks/{task_id}/attachments"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload
+
+
+def test_payloads_read_as_rows_are_the_orm_payloads_in_the_order_asked(make, world):
+    """Lists and reports build their tasks' payloads from plain rows (task_payloads): the same as task_payload."""
+    from ntm_tasks.assignments.models import TaskCriterion
+    from ntm_tasks.assignments.schemas import task_payloads
+
+    meeting = make.meeting(world.commune)
+    plain = make.task(world.ubnd, meeting, due_date=date(2026, 5, 1))
+    rich = make.task(world.party, meeting, status="in_progress", due_date=date(2026, 7, 1),
+                     coordinating=[world.village_head, world.ubnd], progress=40, description="Mô tả",
+                     recurrence={"freq": "monthly", "day": 25, "month": None})
+    rich.criteria = [TaskCriterion(criterion_code=code) for code in ("b-code", "a-code")]
+    done = make.task(world.ubnd, status="completed", due_date=date(2026, 5, 1), submitted_on=date(2026, 5, 3),
+                     completed_on=date(2026, 5, 4))
+    db.session.commit()
+    as_of = date(2026, 6, 15)
+    ids = [rich.id, done.id, plain.id]
+    expected = [task_payload(db.session.get(Task, task_id), as_of) for task_id in ids]
+    db.session.expunge_all()
+    payloads = task_payloads(ids + [10_000_000], as_of)  # an id that matches nothing is left out
+    assert payloads == expected
+    assert payloads[0]["criterion_codes"] == ["a-code", "b-code"]
+    assert [b["id"] for b in payloads[0]["coordinating_bodies"]] == sorted([world.village_head.id, world.ubnd.id])
+    assert payloads[2]["status_category"] == "in_progress_overdue" and payloads[2]["overdue_days"] == 45
+    assert task_payloads([], as_of) == []
