@@ -97,3 +97,42 @@ def test_login_throttled_per_address_and_account(app, client, make):
         from ntm_tasks.extensions import limiter
 
         limiter.reset()
+
+
+def test_the_password_is_checked_outside_the_database_transaction(app, client, make, monkeypatch):
+    """Hashing takes tens of milliseconds: on SQLite a login must not hold the write lock meanwhile."""
+    import sqlalchemy as sa
+
+    from ntm_tasks.auth import login as login_module
+    from ntm_tasks.extensions import db
+
+    user = make.user("chair", make.unit())
+    checked = []
+    real_check = login_module.check_password_hash
+
+    def check_while_another_writer_writes(stored_hash, password):
+        assert not db.session().in_transaction()
+        if db.engine.dialect.name == "sqlite":  # another connection can take the write lock at once
+            other = sa.create_engine(db.engine.url, connect_args={"timeout": 0})
+            with other.connect() as connection:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.exec_driver_sql("ROLLBACK")
+            other.dispose()
+        checked.append(password)
+        return real_check(stored_hash, password)
+
+    monkeypatch.setattr(login_module, "check_password_hash", check_while_another_writer_writes)
+    response = client.post("/api/v1/tokens", headers={"Authorization": _basic(user.username, "bad")})
+    assert response.status_code == 401
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).failed_logins == 1  # the failure still counted
+    response = client.post("/api/v1/tokens", headers={"Authorization": _basic(user.username, make.PASSWORD)})
+    assert response.status_code == 201 and checked == ["bad", make.PASSWORD]
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).failed_logins == 0
+
+
+def _basic(username: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()

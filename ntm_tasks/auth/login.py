@@ -29,13 +29,20 @@ def _spend_a_password_check(password: str) -> None:
 def attempt_login(username: str, password: str) -> tuple[User | None, str | None]:
     """The user if the credentials hold, else None and the message to show. Flushes the failure count."""
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == (username or "").strip().lower()))
+    problem = None
     if user is None or not user.is_active:
+        problem = BAD_CREDENTIALS
+    elif user.locked_until and user.locked_until > utcnow():
+        problem = LOCKED
+    stored_hash = user.password_hash if problem is None else None
+    # A password check takes tens of milliseconds: the reading transaction ends first (nothing is written yet), so
+    # that on SQLite, where a request that may write holds the write lock from its first statement, a login does
+    # not hold back every other write meanwhile. The counters below are read again, in the writing transaction.
+    db.session.commit()
+    if stored_hash is None:
         _spend_a_password_check(password)
-        return None, BAD_CREDENTIALS
-    if user.locked_until and user.locked_until > utcnow():
-        _spend_a_password_check(password)
-        return None, LOCKED
-    if not user.check_password(password):
+        return None, problem
+    if not check_password_hash(stored_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILURES:
             user.failed_logins = 0
