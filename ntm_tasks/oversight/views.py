@@ -70,7 +70,7 @@ def _logged_in():
 @bp.context_processor
 def _helpers():
     return {"column_labels": COLUMN_LABELS, "columns": COLUMNS, "task_list_url": task_list_url,
-            "figure_cells": figure_cells,
+            "figure_cells": figure_cells, "dashboard_url": dashboard_url,
             "dossier_status_labels": DOSSIER_STATUS_LABELS, "dossier_kind_labels": DOSSIER_KIND_LABELS,
             "dossier_action_labels": DOSSIER_ACTION_LABELS, "dossier_history_labels": DOSSIER_HISTORY_LABELS,
             "set_kind_labels": SET_KIND_LABELS,
@@ -105,12 +105,23 @@ def task_list_url(unit=None, body=None, column: str | None = None, as_of: date |
     return g.task_list_base + ("?" + "&".join(args) if args else "")
 
 
+def dashboard_url(unit) -> str:
+    """The dashboard of a unit below, for each row of the units table: the route is built once per request."""
+    if "dashboard_base" not in g:
+        g.dashboard_base = url_for("oversight.dashboard")
+    return f"{g.dashboard_base}?unit_id={unit.id:d}"
+
+
 def figure_cells(counts: dict, unit=None, body=None, as_of: date | None = None) -> Markup:
     """One table row's figures, each a link to the tasks behind it. Written here rather than as a template macro:
-    a province's dashboard has two hundred such rows, and the macro's call per cell cost more than its queries."""
+    a province's dashboard has two hundred such rows, and the macro's call per cell cost more than its queries.
+    The row's filter is built once, each column's filter appended to it (task_list_url's links)."""
+    row_url = task_list_url(unit=unit, body=body)
+    joiner = "&" if "?" in row_url else "?"
     cells = []
     for key in COLUMNS:
-        url = escape(task_list_url(unit=unit, body=body, column=key, as_of=as_of))
+        query = _column_filter(key, (as_of or today()) if key == "due_soon" else None)
+        url = escape(row_url + joiner + query if query else row_url)
         zero = "" if counts[key] else " zero"
         cells.append(f'<td class="text-end grp grp-{key}{zero}" data-figure="{key}">'
                      f'<a href="{url}">{counts[key]:d}</a></td>')
