@@ -7,12 +7,13 @@ It starts gunicorn (2 workers, `wsgi:app`) on a free port of 127.0.0.1 against t
 secretary and assignees of the busiest commune, sends a fixed number of requests per user path at each
 concurrency (threads, one connection per request: gunicorn's sync workers close them), times the bare SQL
 behind the dashboard and the overdue report (the statements the app runs for them, replayed on a DB-API
-cursor), and stops everything it started. Paths the app does not serve
+cursor right before and after the path's one-client level), and stops everything it started. Paths the app does not serve
 (404/405) are reported as "missing". Progress goes to stderr, the JSON to stdout. The write paths change
 the data set a little (new tasks, reports, acknowledged and submitted tasks), as real use would.
 """
 import argparse
 import base64
+import functools
 import http.client
 import itertools
 import json
@@ -520,10 +521,13 @@ def drive(spec: PathSpec, requests: int, clients: int, max_seconds: float) -> Ou
 
 
 def measure(paths: dict[str, PathSpec], levels: list[int], requests: int, max_seconds: float,
-            problems: list[str]) -> dict:
+            problems: list[str], beside_c1: dict[str, Callable[[], float]] | None = None) -> tuple[dict, dict]:
     """Each path at each concurrency, after a warm-up on two threads; 404/405 on warm-up means missing.
-    The first error of each path and level is appended to `problems`."""
+    The first error of each path and level is appended to `problems`. `beside_c1[name]()` runs right before and
+    right after the path's one-client level (the bare SQL floor: the machine's speed drifts over minutes, and a
+    ratio of two timings should come from the same moment); its two results are averaged."""
     results: dict = {}
+    beside: dict = {}
     for name in PATH_NAMES:
         spec = paths.get(name)
         if spec is None:
@@ -535,14 +539,17 @@ def measure(paths: dict[str, PathSpec], levels: list[int], requests: int, max_se
             continue
         results[name] = {}
         for clients in levels:
+            before = beside_c1[name]() if clients == 1 and name in (beside_c1 or {}) else None
             outcome = drive(spec, requests, clients, max_seconds)
+            if before is not None:
+                beside[name] = (before + beside_c1[name]()) / 2
             results[name][f"c{clients}"] = level_summary(clients, outcome.latencies_ms, outcome.errors,
                                                          outcome.seconds)
             log(f"{name} c{clients}: {len(outcome.latencies_ms)} ok, {outcome.errors} errors, "
                 f"median {median(outcome.latencies_ms) if outcome.latencies_ms else float('nan'):.1f} ms")
             if outcome.first_error:
                 problems.append(f"{name} c{clients}: {outcome.first_error}")
-    return results
+    return results, beside
 
 
 # --- the bare SQL floor ---------------------------------------------------------------------------
@@ -647,11 +654,12 @@ def main(argv: list[str] | None = None) -> int:
         if len(plan.transition_tasks) * 2 < rounds:
             log(f"only {len(plan.transition_tasks)} tasks in status assigned: transition will report errors")
         db.session.remove()
-        # The floor is the SQL the app itself runs for the path (captured from a warm request), replayed bare.
-        sql_ms = {}
+        # The floor is the SQL the app itself runs for the path (captured from a warm request), replayed bare
+        # beside the path's one-client level.
+        floor_sql = {}
         for name, call in floor_calls(app, plan, args.password).items():
             call()
-            sql_ms[name] = time_floor(engine, captured_sql(engine, call))
+            floor_sql[name] = captured_sql(engine, call)
         queue = app.config.get("RQ_QUEUE", "default")
         engine.dispose()
 
@@ -674,7 +682,10 @@ def main(argv: list[str] | None = None) -> int:
         memory.start()
         log(f"gunicorn on {HOST}:{port}; {database}; {scale}")
         paths = build_paths(plan, port, args.timeout, args.password)
-        results = measure(paths, levels, requests, args.max_seconds, problems)
+        replays = {name: functools.partial(time_floor, engine, statements) for name, statements in floor_sql.items()}
+        results, sql_ms = measure(paths, levels, requests, args.max_seconds, problems, replays)
+        for name in replays.keys() - sql_ms.keys():  # no one-client level was asked for
+            sql_ms[name] = replays[name]()
         rss = memory.result()
     except BaseException:
         processes.stop(keep_logs=True)
