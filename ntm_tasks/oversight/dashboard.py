@@ -108,7 +108,6 @@ OVERDUE = COUNT_KEYS.index("in_progress_overdue")
 
 
 class BodyFigures(NamedTuple):
-    unit_id: int
     name: str
     unit_path: str
     figures: tuple[int, ...]  # the seven, in COUNT_KEYS order
@@ -128,18 +127,18 @@ def grouped_counts(unit_ids: list[int] | None, as_of: date) -> dict[int, BodyFig
     opened = {body_id: (count, 0, 0, count - overdue, overdue, soon, none)
               for body_id, count, overdue, soon, none in open_rows}
     bodies = db.session.execute(
-        sa.select(Body.id, Body.unit_id, Body.name, Unit.path, BodyTally.completed_on_time, BodyTally.completed_late)
+        sa.select(Body.id, Body.name, Unit.path, BodyTally.completed_on_time, BodyTally.completed_late)
         .join(Unit, Unit.id == Body.unit_id).outerjoin(BodyTally, BodyTally.body_id == Body.id)
         .where(within_scope(Body.unit_id, unit_ids))
     ).all()
     grouped = {}
-    for body_id, unit_id, name, path, on_time, late in bodies:
+    for body_id, name, path, on_time, late in bodies:
         figures = opened.get(body_id)
         if on_time or late:
             count, _, _, *rest = figures or (0,) * len(COUNT_KEYS)
             figures = (count + on_time + late, on_time, late, *rest)
         if figures is not None:
-            grouped[body_id] = BodyFigures(unit_id, name, path, figures)
+            grouped[body_id] = BodyFigures(name, path, figures)
     return grouped
 
 
