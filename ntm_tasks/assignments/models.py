@@ -106,15 +106,15 @@ class Task(VersionMixin, TimestampMixin, db.Model):
     coordinating_bodies = relationship("Body", secondary=task_coordinating_bodies)
     responsible_user = relationship("User", foreign_keys=[responsible_user_id])
     series = relationship("Task", remote_side=[id], foreign_keys=[series_id])
-    criteria: Mapped[list["TaskCriterion"]] = relationship(cascade="all, delete-orphan",
-                                                           order_by="TaskCriterion.criterion_code")
+    criteria: Mapped[list["TaskCriterion"]] = relationship(cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.status}>"
 
     @property
     def criterion_codes(self) -> list[str]:
-        return [c.criterion_code for c in self.criteria]
+        """In code order, whether the criteria were just given or read back (as task_payloads lists them)."""
+        return sorted(c.criterion_code for c in self.criteria)
 
 
 # The trigram index needs pg_trgm; migrations create it the same way.

@@ -148,9 +148,9 @@ def update_task(actor, task: Task, version: int | None, **values) -> Task:
     if coordinating_changed:
         changes["coordinating_body_ids"] = [[b.id for b in task.coordinating_bodies], [b.id for b in coordinating]]
         task.coordinating_bodies = list(coordinating)
-    if codes is not None and list(dict.fromkeys(codes)) != task.criterion_codes:
-        changes["criterion_codes"] = [task.criterion_codes, list(dict.fromkeys(codes))]
-        task.criteria = [TaskCriterion(criterion_code=c) for c in dict.fromkeys(codes)]
+    if codes is not None and sorted(set(codes)) != task.criterion_codes:  # a set: the order given does not count
+        changes["criterion_codes"] = [task.criterion_codes, sorted(set(codes))]
+        task.criteria = [TaskCriterion(criterion_code=c) for c in sorted(set(codes))]
     if changes:
         refresh_search_text(task)
         record(task, actor, "updated", changes)
