@@ -67,13 +67,11 @@ def completion_category(status: TaskStatus, due_date: date | None, submitted_on:
 
 def category_of(task: Task, as_of: date) -> StatusCategory | None:
     """The same rule for one loaded task (for its page and API representation)."""
-    if task.status == TaskStatus.COMPLETED:
-        return completion_category(task.status, task.due_date, task.submitted_on)
     if task.status in OPEN_STATUSES:
         if task.due_date is None or task.due_date >= as_of:
             return StatusCategory.IN_PROGRESS_ON_TIME
         return StatusCategory.IN_PROGRESS_OVERDUE
-    return None
+    return completion_category(task.status, task.due_date, task.submitted_on)
 
 
 def overdue_days(task: Task, as_of: date) -> int:

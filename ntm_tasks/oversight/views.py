@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ntm_tasks import permissions as perm
 from ntm_tasks.api.core import paginate
+from ntm_tasks.assignments import categories
 from ntm_tasks.attachments import ACCEPT_ATTRIBUTE, send_attachment
 from ntm_tasks.audit import history_of
 from ntm_tasks.db import today
@@ -91,18 +92,25 @@ def _meeting_url(meeting) -> str | None:
 
 def task_list_url(unit=None, body=None, column: str | None = None, as_of: date | None = None) -> str:
     """The task list filtered to the tasks behind one figure of the dashboard."""
-    # A province's dashboard links a thousand figures: the route is built once per request, and each figure's
-    # filter once per column and day; only the ids (plain numbers) change from link to link.
+    return _with_column(_row_url(unit, body), column, as_of)
+
+
+def _row_url(unit=None, body=None) -> str:
+    """The task list filtered to one unit's or body's tasks. A province's dashboard links a thousand figures: the
+    route is built once per request, each column's filter once per column and day (_column_filter), and only the
+    ids (plain numbers) change from link to link."""
     if "task_list_base" not in g:
         g.task_list_base = (url_for("assignments.index") if "assignments.index" in current_app.view_functions
                             else "/tasks")
     args = [f"unit_id={unit.id}"] if unit is not None else []
     if body is not None:
         args.append(f"body_id={body.id}")
-    query = _column_filter(column, (as_of or today()) if column == "due_soon" else None)
-    if query:
-        args.append(query)
     return g.task_list_base + ("?" + "&".join(args) if args else "")
+
+
+def _with_column(url: str, column: str | None, as_of: date | None) -> str:
+    query = _column_filter(column, (as_of or today()) if column == "due_soon" else None)
+    return url + ("&" if "?" in url else "?") + query if query else url
 
 
 def dashboard_url(unit) -> str:
@@ -116,12 +124,10 @@ def figure_cells(counts: dict, unit=None, body=None, as_of: date | None = None) 
     """One table row's figures, each a link to the tasks behind it. Written here rather than as a template macro:
     a province's dashboard has two hundred such rows, and the macro's call per cell cost more than its queries.
     The row's filter is built once, each column's filter appended to it (task_list_url's links)."""
-    row_url = task_list_url(unit=unit, body=body)
-    joiner = "&" if "?" in row_url else "?"
+    row_url = _row_url(unit, body)
     cells = []
     for key in COLUMNS:
-        query = _column_filter(key, (as_of or today()) if key == "due_soon" else None)
-        url = escape(row_url + joiner + query if query else row_url)
+        url = escape(_with_column(row_url, key, as_of))
         zero = "" if counts[key] else " zero"
         cells.append(f'<td class="text-end grp grp-{key}{zero}" data-figure="{key}">'
                      f'<a href="{url}">{counts[key]:d}</a></td>')
@@ -137,7 +143,7 @@ def _column_filter(column: str | None, as_of: date | None) -> str:
         return urlencode({"category": column})
     if column == "due_soon":
         return urlencode({"category": "in_progress_on_time", "due_after": as_of.isoformat(),
-                          "due_before": (as_of + timedelta(days=3)).isoformat()})
+                          "due_before": (as_of + timedelta(days=categories.DUE_SOON_DAYS)).isoformat()})
     if column == "no_deadline":
         return urlencode({"category": "in_progress_on_time", "no_deadline": "true"})
     return ""

@@ -81,6 +81,9 @@ def test_every_figure_links_to_its_tasks(client, login, make, world):
     assert links["due_soon"]["due_after"] == ["2026-06-15"] and links["due_soon"]["due_before"] == ["2026-06-18"]
     village = _links(page, "data-unit-id", world.village.id)
     assert village["in_progress_overdue"] == {"unit_id": [str(world.village.id)], "overdue": ["true"]}
+    village_page = re.search(rf'data-unit-id="{world.village.id}"><td><a href="([^"]*)"', page).group(1)
+    assert village_page == f"/dashboard?unit_id={world.village.id}"  # each unit row opens that unit's dashboard
+    assert client.get(village_page).status_code == 200
     overdue_total = re.search(r'data-total="in_progress_overdue"><a href="([^"]*)"', page).group(1)
     assert parse_qs(urlparse(html.unescape(overdue_total)).query) == {"unit_id": [str(world.commune.id)],
                                                                       "overdue": ["true"]}
