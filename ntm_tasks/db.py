@@ -143,3 +143,63 @@ def include_in_migrations(dialect: str):
         return not (type_ == "index" and ddl_if is not None and ddl_if.dialect and ddl_if.dialect != dialect)
 
     return include
+
+
+class bytewise(FunctionElement):
+    """A text column compared byte by byte whatever the database's collation (SQLite's default already does)."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(bytewise)
+def _bytewise_collated(element, compiler, **kw):
+    return '%s COLLATE "C"' % compiler.process(element.clauses, **kw)
+
+
+@compiles(bytewise, "sqlite")
+def _bytewise_sqlite(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+class json_object(FunctionElement):
+    """The JSON object of {key: SQL expression}, written by the database (json_object, json_build_object)."""
+
+    inherit_cache = True
+
+    def __init__(self, fields: dict):
+        assert all(key.isidentifier() for key in fields)  # written into the statement
+        super().__init__(*(part for key, value in fields.items() for part in (sa.literal_column(f"'{key}'"), value)))
+
+
+@compiles(json_object)
+def _json_object_pg(element, compiler, **kw):
+    return "json_build_object(%s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(json_object, "sqlite")
+def _json_object_sqlite(element, compiler, **kw):
+    return "json_object(%s)" % compiler.process(element.clauses, **kw)
+
+
+class json_array_agg(FunctionElement):
+    """Aggregate: the JSON array, as text, of one value per row in the order of `order_by` ('[]' for no rows).
+    SQLite 3.40 takes no ORDER BY in an aggregate: it adds the rows in the order its FROM yields them, so the
+    FROM must be a subquery already in that order."""
+
+    type = sa.Text()
+    inherit_cache = True
+
+    def __init__(self, value, *order_by):
+        super().__init__(value, *order_by)
+
+
+@compiles(json_array_agg)
+def _json_array_agg_pg(element, compiler, **kw):
+    value, *order_by = (compiler.process(clause, **kw) for clause in element.clauses.clauses)
+    return "coalesce(json_agg(%s ORDER BY %s)::text, '[]')" % (value, ", ".join(order_by))
+
+
+@compiles(json_array_agg, "sqlite")
+def _json_array_agg_sqlite(element, compiler, **kw):
+    return "json_group_array(%s)" % compiler.process(element.clauses.clauses[0], **kw)

@@ -158,9 +158,10 @@ def task_payloads(task_ids: list[int], as_of: date | None = None) -> list[dict]:
             .where(in_ids(TaskCriterion.task_id, task_ids)).order_by(TaskCriterion.criterion_code)):
         criteria.setdefault(task_id, []).append(code)
     payloads = {}
-    for row in rows:
-        task = SimpleNamespace(**{column.key: row._mapping[column] for column in columns})
-        task.lead_body = SimpleNamespace(id=task.lead_body_id, name=row.lead_body_name, unit_id=row.lead_body_unit_id)
+    keys = [column.key for column in columns]
+    for *values, lead_body_name, lead_body_unit_id in rows:
+        task = SimpleNamespace(**dict(zip(keys, values)))
+        task.lead_body = SimpleNamespace(id=task.lead_body_id, name=lead_body_name, unit_id=lead_body_unit_id)
         task.coordinating_bodies = coordinating.get(task.id, [])
         task.criterion_codes = criteria.get(task.id, [])
         payloads[task.id] = task_payload(task, as_of)

@@ -17,7 +17,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from ntm_tasks.assignments.categories import is_open, is_overdue, open_counts_columns
 from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
                                           TaskStatus)
-from ntm_tasks.db import in_ids
+from ntm_tasks.db import bytewise, in_ids
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, Unit
 from ntm_tasks.permissions import subtree_filter_ids
@@ -113,33 +113,36 @@ class BodyFigures(NamedTuple):
     figures: tuple[int, ...]  # the seven, in COUNT_KEYS order
 
 
+def body_figures(unit_ids: list[int] | None, as_of: date) -> sa.Subquery:
+    """One row per lead body of the scope (scope_ids) that leads counted tasks: body_id, name, unit_path and the
+    seven figures under their COUNT_KEYS names, merged by the database. The open tasks are counted as of the date
+    from the partial index that holds them alone (in its order); the completed ones are the bodies' tallies."""
+    opened = (sa.select(Task.lead_body_id, *open_counts_columns(as_of))
+              .where(within_scope(Task.lead_unit_id, unit_ids), is_open())
+              .group_by(Task.lead_unit_id, Task.lead_body_id).subquery("opened"))
+    on_time, late = (sa.func.coalesce(column, 0) for column in (BodyTally.completed_on_time, BodyTally.completed_late))
+    count, overdue, soon, none = (sa.func.coalesce(opened.c[name], 0)
+                                  for name in ("open", "in_progress_overdue", "due_soon", "no_deadline"))
+    figures = (count + on_time + late, on_time, late, count - overdue, overdue, soon, none)
+    return (sa.select(Body.id.label("body_id"), Body.name, Unit.path.label("unit_path"),
+                      *(column.label(key) for column, key in zip(figures, COUNT_KEYS)))
+            .join(Unit, Unit.id == Body.unit_id).outerjoin(BodyTally, BodyTally.body_id == Body.id)
+            .outerjoin(opened, opened.c.lead_body_id == Body.id)
+            .where(within_scope(Body.unit_id, unit_ids), sa.or_(opened.c.lead_body_id.is_not(None), on_time + late > 0))
+            .subquery("figures"))
+
+
+def rank_order(figures: sa.Subquery) -> tuple:
+    """ORDER BY of body_figures rows as ranked_bodies ranks them: the most overdue first, then in the order of the
+    tree (unit paths compared byte by byte, as Python compares them), then by id."""
+    return figures.c.in_progress_overdue.desc(), bytewise(figures.c.unit_path), figures.c.body_id
+
+
 def grouped_counts(unit_ids: list[int] | None, as_of: date) -> dict[int, BodyFigures]:
-    """{lead body id: BodyFigures} for the bodies of the scope (scope_ids) that lead counted tasks: the one set
-    every table derives from. The open tasks are counted as of the date, from the partial index that holds them
-    alone (in its order); the completed ones are the bodies' tallies, read with each body's name and unit path in
-    one pass over the scope's bodies. The figures stay tuples until a table shows them: a province has thousands
-    of bodies."""
-    open_rows = db.session.execute(  # only the columns the index holds: no table row is read
-        sa.select(Task.lead_body_id, *open_counts_columns(as_of))
-        .where(within_scope(Task.lead_unit_id, unit_ids), is_open())
-        .group_by(Task.lead_unit_id, Task.lead_body_id)
-    ).all()
-    opened = {body_id: (count, 0, 0, count - overdue, overdue, soon, none)
-              for body_id, count, overdue, soon, none in open_rows}
-    bodies = db.session.execute(
-        sa.select(Body.id, Body.name, Unit.path, BodyTally.completed_on_time, BodyTally.completed_late)
-        .join(Unit, Unit.id == Body.unit_id).outerjoin(BodyTally, BodyTally.body_id == Body.id)
-        .where(within_scope(Body.unit_id, unit_ids))
-    ).all()
-    grouped = {}
-    for body_id, name, path, on_time, late in bodies:
-        figures = opened.get(body_id)
-        if on_time or late:
-            count, _, _, *rest = figures or (0,) * len(COUNT_KEYS)
-            figures = (count + on_time + late, on_time, late, *rest)
-        if figures is not None:
-            grouped[body_id] = BodyFigures(name, path, figures)
-    return grouped
+    """{lead body id: BodyFigures} for the rows of body_figures: the one set every table of the page derives from.
+    The figures stay tuples until a table shows them: a province has thousands of bodies."""
+    rows = db.session.execute(sa.select(body_figures(unit_ids, as_of))).all()
+    return {body_id: BodyFigures(name, path, tuple(figures)) for body_id, name, path, *figures in rows}
 
 
 def _named(figures: tuple[int, ...]) -> dict[str, int]:
