@@ -4,7 +4,6 @@ Every figure comes from one set of counts per lead body of a unit's subtree (gro
 by the database as of the day, the completed ones from the bodies' tallies (assignments.tallies), so the page stays
 fast with hundreds of thousands of tasks.
 """
-import heapq
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -104,12 +103,8 @@ def empty_counts() -> dict[str, int]:
     return dict.fromkeys(COUNT_KEYS, 0)
 
 
-OVERDUE = COUNT_KEYS.index("in_progress_overdue")
-
-
-class BodyFigures(NamedTuple):
-    name: str
-    unit_path: str
+class UnitFigures(NamedTuple):
+    bodies: int  # its lead bodies with counted tasks
     figures: tuple[int, ...]  # the seven, in COUNT_KEYS order
 
 
@@ -133,16 +128,20 @@ def body_figures(unit_ids: list[int] | None, as_of: date) -> sa.Subquery:
 
 
 def rank_order(figures: sa.Subquery) -> tuple:
-    """ORDER BY of body_figures rows as ranked_bodies ranks them: the most overdue first, then in the order of the
-    tree (unit paths compared byte by byte, as Python compares them), then by id."""
+    """The ranking of body_figures rows in every table and report: the most overdue first, then in the order of
+    the tree (unit paths compared byte by byte), then by id."""
     return figures.c.in_progress_overdue.desc(), bytewise(figures.c.unit_path), figures.c.body_id
 
 
-def grouped_counts(unit_ids: list[int] | None, as_of: date) -> dict[int, BodyFigures]:
-    """{lead body id: BodyFigures} for the rows of body_figures: the one set every table of the page derives from.
-    The figures stay tuples until a table shows them: a province has thousands of bodies."""
-    rows = db.session.execute(sa.select(body_figures(unit_ids, as_of))).all()
-    return {body_id: BodyFigures(name, path, tuple(figures)) for body_id, name, path, *figures in rows}
+def unit_counts(unit_ids: list[int] | None, as_of: date) -> dict[str, UnitFigures]:
+    """{unit path: UnitFigures} for each unit of the scope whose bodies lead counted tasks: body_figures added up
+    per unit by the database, the set the totals and the units' table derive from (a province has seven thousand
+    bodies in a thousand units)."""
+    figures = body_figures(unit_ids, as_of)
+    rows = db.session.execute(
+        sa.select(figures.c.unit_path, sa.func.count(), *(sa.func.sum(figures.c[key]) for key in COUNT_KEYS))
+        .group_by(figures.c.unit_path)).all()
+    return {path: UnitFigures(bodies, tuple(map(int, sums))) for path, bodies, *sums in rows}
 
 
 def _named(figures: tuple[int, ...]) -> dict[str, int]:
@@ -163,28 +162,20 @@ def _sum_by(pairs) -> dict:
     return {key: figures[0] if len(figures) == 1 else _sum(figures) for key, figures in rows.items()}
 
 
-def totals(grouped: dict[int, BodyFigures]) -> dict[str, int]:
-    """The seven figures of the scope, from grouped_counts."""
-    return _named(_sum(row.figures for row in grouped.values()))
+def totals(per_unit: dict[str, UnitFigures]) -> dict[str, int]:
+    """The seven figures of the scope, from unit_counts."""
+    return _named(_sum(row.figures for row in per_unit.values()))
 
 
-def ranked_bodies(grouped: dict[int, BodyFigures], limit: int | None = None) -> list[tuple[int, BodyFigures]]:
-    """(lead body id, its figures) for each lead body of grouped_counts, the most overdue first (the first
-    `limit`), then in the order of the tree."""
-    def rank(item):
-        body_id, row = item
-        return -row.figures[OVERDUE], row.unit_path, body_id
-
-    items = grouped.items()
-    return sorted(items, key=rank) if limit is None else heapq.nsmallest(limit, items, key=rank)
-
-
-def counts_by_body(grouped: dict[int, BodyFigures], limit: int | None = None) -> list[dict]:
-    """[{"body": Body, "counts": {...}}] in the order of ranked_bodies; only the bodies returned are loaded."""
-    ranked = ranked_bodies(grouped, limit)
+def counts_by_body(unit_ids: list[int] | None, as_of: date, limit: int | None = None) -> list[dict]:
+    """[{"body": Body, "counts": {...}}] for the lead bodies of the scope with counted tasks, in rank_order (the
+    first `limit`), ranked by the database; only the bodies returned are loaded."""
+    figures = body_figures(unit_ids, as_of)
+    rows = db.session.execute(sa.select(figures.c.body_id, *(figures.c[key] for key in COUNT_KEYS))
+                              .order_by(*rank_order(figures)).limit(limit)).all()
     bodies = {b.id: b for b in db.session.scalars(
-        sa.select(Body).options(joinedload(Body.unit)).where(in_ids(Body.id, [body_id for body_id, _row in ranked])))}
-    return [{"body": bodies[body_id], "counts": _named(row.figures)} for body_id, row in ranked]
+        sa.select(Body).options(joinedload(Body.unit)).where(in_ids(Body.id, [row[0] for row in rows])))}
+    return [{"body": bodies[body_id], "counts": _named(tuple(figures))} for body_id, *figures in rows]
 
 
 def child_units(unit: Unit | None) -> list[Unit]:
@@ -194,10 +185,9 @@ def child_units(unit: Unit | None) -> list[Unit]:
         sa.select(Unit).where(parent_clause, Unit.is_archived.is_(False)).order_by(Unit.name)))
 
 
-def counts_by_child(unit: Unit | None, grouped: dict[int, BodyFigures]) -> tuple[dict | None, list[dict]]:
+def counts_by_child(unit: Unit | None, per_unit: dict[str, UnitFigures]) -> tuple[dict | None, list[dict]]:
     """The unit's own figures (tasks led by its bodies) and [{"unit", "counts"}] per unit right below it: the
-    figures of grouped_counts added up per lead unit, then folded into their branch by path."""
-    per_unit = _sum_by((row.unit_path, row.figures) for row in grouped.values())
+    figures of unit_counts folded into their branch by path."""
     children = child_units(unit)
     prefix = unit.path if unit is not None else "/"
 
@@ -209,7 +199,7 @@ def counts_by_child(unit: Unit | None, grouped: dict[int, BodyFigures]) -> tuple
 
     child_ids = {c.id for c in children}
     by_branch = _sum_by((child if child in child_ids else None, figures) for child, figures in
-                        ((branch(path), figures) for path, figures in per_unit.items()))
+                        ((branch(path), row.figures) for path, row in per_unit.items()))
     own = by_branch.get(None)
     return ((_named(own) if own and own[0] else None),
             [{"unit": c, "counts": _named(by_branch[c.id]) if c.id in by_branch else empty_counts()}
@@ -261,10 +251,10 @@ def build_dashboard(unit: Unit | None, as_of: date, limit: int = LIST_LIMIT) -> 
     """Everything the chair's page shows for `unit` and the units below it, as of a date."""
     unit_ids = scope_ids(unit)
     scope = within_scope(Task.lead_unit_id, unit_ids)
-    grouped = grouped_counts(unit_ids, as_of)
-    own, by_child = counts_by_child(unit, grouped)
-    board = Dashboard(unit=unit, as_of=as_of, totals=totals(grouped), by_body=counts_by_body(grouped, BODY_ROWS),
-                      body_count=len(grouped), own=own, by_child=by_child)
+    per_unit = unit_counts(unit_ids, as_of)
+    own, by_child = counts_by_child(unit, per_unit)
+    board = Dashboard(unit=unit, as_of=as_of, totals=totals(per_unit), by_body=counts_by_body(unit_ids, as_of, BODY_ROWS),
+                      body_count=sum(row.bodies for row in per_unit.values()), own=own, by_child=by_child)
 
     overdue, _ = _task_keys(sa.and_(scope, is_overdue(as_of)), [Task.due_date], limit, with_total=False)
     board.overdue_count = board.totals["in_progress_overdue"]  # the same tasks, counted with the figures

@@ -61,7 +61,7 @@ def overdue_report(unit: Unit | None, as_of: date | None = None, limit: int = OV
 
 
 def ranked_figures(unit_ids: list[int] | None, as_of: date) -> tuple[dict[str, int], orjson.Fragment]:
-    """The scope's seven totals, and its lead bodies' figures ranked as ranked_bodies ranks them as the JSON array
+    """The scope's seven totals, and its lead bodies' figures in dashboard.rank_order as the JSON array
     `by_body` ({"body": {"id", "name"}, ...the seven}). Both come from one statement and the database writes the
     array: at province scale it has thousands of rows, which cost Python more to build and encode than the
     database takes to count them."""

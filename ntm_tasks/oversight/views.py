@@ -26,7 +26,7 @@ from ntm_tasks.org.models import Body, Role, Unit, UnitLevel
 from ntm_tasks.org.services import unit_rows_in_tree, units_in_tree
 from ntm_tasks.oversight import calendar, charts, criteria, dossiers, reports
 from ntm_tasks.oversight.dashboard import (BODY_ROWS, build_dashboard, counts_by_body, counts_by_child,
-                                           grouped_counts, is_behind_schedule, scope_ids, totals)
+                                           is_behind_schedule, scope_ids, totals, unit_counts)
 from ntm_tasks.oversight.forms import (DOSSIER_KIND_LABELS, SET_KIND_LABELS, AssessmentForm, CriteriaSetForm,
                                        CsrfOnlyForm, DossierForm, DossierTransitionForm, UploadForm)
 from ntm_tasks.oversight.models import Assessment, Dossier, DossierItem, DossierStatus
@@ -225,18 +225,18 @@ def chart(name):
     labels = {key: str(label) for key, label in COLUMN_LABELS.items()}
     if name not in ("groups", "bodies", "units"):
         return Response(status=404)
-    grouped = grouped_counts(scope_ids(unit), as_of)
+    unit_ids = scope_ids(unit)
     if name == "groups":
-        data = charts.groups_chart(totals(grouped), labels, _("Nhiệm vụ theo nhóm trạng thái"))
+        data = charts.groups_chart(totals(unit_counts(unit_ids, as_of)), labels, _("Nhiệm vụ theo nhóm trạng thái"))
     elif name == "bodies":
         def label(body):
             name = body.short_name or body.name
             return name if unit is not None and body.unit_id == unit.id else f"{name} ({body.unit.name})"
 
-        rows = [(label(r["body"]), r["counts"]) for r in counts_by_body(grouped, BODY_ROWS)]
+        rows = [(label(r["body"]), r["counts"]) for r in counts_by_body(unit_ids, as_of, BODY_ROWS)]
         data = charts.stacked_chart(rows, labels, _("Theo cơ quan chủ trì"))
     elif name == "units":
-        _own, children = counts_by_child(unit, grouped)
+        _own, children = counts_by_child(unit, unit_counts(unit_ids, as_of))
         rows = [(unit_label(r["unit"]), r["counts"]) for r in children if r["counts"]["total"]]
         data = charts.stacked_chart(rows, labels, _("Theo đơn vị trực thuộc"))
     return _svg(data)

@@ -9,7 +9,7 @@ from ntm_tasks.assignments import categories, services, tallies
 from ntm_tasks.assignments.models import BodyTally, StatusCategory, Task, TaskStatus
 from ntm_tasks.db import today
 from ntm_tasks.extensions import db
-from ntm_tasks.oversight.dashboard import COUNT_KEYS, grouped_counts, scope_ids
+from ntm_tasks.oversight.dashboard import counts_by_body, scope_ids
 
 
 def kept() -> dict[int, tuple[int, int]]:
@@ -109,8 +109,8 @@ def test_dashboard_figures_equal_each_task_counted_by_its_group(make, world):
             figures["due_soon"] += 1
 
     def figures_of(unit):
-        return {body_id: {key: value for key, value in zip(COUNT_KEYS, row.figures) if value}
-                for body_id, row in grouped_counts(scope_ids(unit), as_of).items()}
+        return {row["body"].id: {key: value for key, value in row["counts"].items() if value}
+                for row in counts_by_body(scope_ids(unit), as_of)}
 
     assert figures_of(None) == {body_id: dict(counts) for body_id, counts in expected.items()}
     assert set(figures_of(world.commune)) == {world.ubnd.id, world.party.id, world.village_head.id}
