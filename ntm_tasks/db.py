@@ -162,6 +162,23 @@ def _bytewise_sqlite(element, compiler, **kw):
     return compiler.process(element.clauses, **kw)
 
 
+class strpos(FunctionElement):
+    """Where `needle` first occurs in `text`, counted from 1 (0: nowhere): instr on SQLite, strpos elsewhere."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(strpos)
+def _strpos_default(element, compiler, **kw):
+    return "strpos(%s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(strpos, "sqlite")
+def _strpos_sqlite(element, compiler, **kw):
+    return "instr(%s)" % compiler.process(element.clauses, **kw)
+
+
 class json_object(FunctionElement):
     """The JSON object of {key: SQL expression}, written by the database (json_object, json_build_object)."""
 

@@ -16,7 +16,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from ntm_tasks.assignments.categories import is_open, is_overdue, open_counts_columns
 from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
                                           TaskStatus)
-from ntm_tasks.db import bytewise, in_ids
+from ntm_tasks.db import bytewise, in_ids, strpos
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, Unit
 from ntm_tasks.permissions import subtree_filter_ids
@@ -104,7 +104,7 @@ def empty_counts() -> dict[str, int]:
 
 
 class UnitFigures(NamedTuple):
-    bodies: int  # its lead bodies with counted tasks
+    bodies: int  # the lead bodies with counted tasks
     figures: tuple[int, ...]  # the seven, in COUNT_KEYS order
 
 
@@ -133,15 +133,17 @@ def rank_order(figures: sa.Subquery) -> tuple:
     return figures.c.in_progress_overdue.desc(), bytewise(figures.c.unit_path), figures.c.body_id
 
 
-def unit_counts(unit_ids: list[int] | None, as_of: date) -> dict[str, UnitFigures]:
-    """{unit path: UnitFigures} for each unit of the scope whose bodies lead counted tasks: body_figures added up
-    per unit by the database, the set the totals and the units' table derive from (a province has seven thousand
-    bodies in a thousand units)."""
+def branch_counts(unit: Unit | None, unit_ids: list[int] | None, as_of: date) -> dict[int | None, UnitFigures]:
+    """{id of the unit right below `unit` whose branch holds the bodies: UnitFigures}, None for the unit's own
+    bodies: body_figures added up per branch by the database (a province has seven thousand bodies in a thousand
+    units), the set the totals and the units' table derive from. `unit_ids` is scope_ids(unit)."""
     figures = body_figures(unit_ids, as_of)
+    below = sa.func.substr(figures.c.unit_path, len(unit.path if unit is not None else "/") + 1)  # "23/456/"
+    branch = sa.func.substr(below, 1, strpos(below.concat("/"), "/") - 1)  # "23"; "" for the unit itself
     rows = db.session.execute(
-        sa.select(figures.c.unit_path, sa.func.count(), *(sa.func.sum(figures.c[key]) for key in COUNT_KEYS))
-        .group_by(figures.c.unit_path)).all()
-    return {path: UnitFigures(bodies, tuple(map(int, sums))) for path, bodies, *sums in rows}
+        sa.select(branch, sa.func.count(), *(sa.func.sum(figures.c[key]) for key in COUNT_KEYS)).group_by(branch)
+    ).all()
+    return {int(child) if child else None: UnitFigures(bodies, tuple(map(int, sums))) for child, bodies, *sums in rows}
 
 
 def _named(figures: tuple[int, ...]) -> dict[str, int]:
@@ -162,9 +164,9 @@ def _sum_by(pairs) -> dict:
     return {key: figures[0] if len(figures) == 1 else _sum(figures) for key, figures in rows.items()}
 
 
-def totals(per_unit: dict[str, UnitFigures]) -> dict[str, int]:
-    """The seven figures of the scope, from unit_counts."""
-    return _named(_sum(row.figures for row in per_unit.values()))
+def totals(per_branch: dict[int | None, UnitFigures]) -> dict[str, int]:
+    """The seven figures of the scope, from branch_counts."""
+    return _named(_sum(row.figures for row in per_branch.values()))
 
 
 def counts_by_body(unit_ids: list[int] | None, as_of: date, limit: int | None = None) -> list[dict]:
@@ -185,21 +187,13 @@ def child_units(unit: Unit | None) -> list[Unit]:
         sa.select(Unit).where(parent_clause, Unit.is_archived.is_(False)).order_by(Unit.name)))
 
 
-def counts_by_child(unit: Unit | None, per_unit: dict[str, UnitFigures]) -> tuple[dict | None, list[dict]]:
-    """The unit's own figures (tasks led by its bodies) and [{"unit", "counts"}] per unit right below it: the
-    figures of unit_counts folded into their branch by path."""
+def counts_by_child(unit: Unit | None, per_branch: dict[int | None, UnitFigures]) -> tuple[dict | None, list[dict]]:
+    """The unit's own figures (tasks led by its bodies) and [{"unit", "counts"}] per unit right below it, from
+    branch_counts. A branch merged away (archived: its tasks moved with it, so that is rare) counts as the unit's
+    own."""
     children = child_units(unit)
-    prefix = unit.path if unit is not None else "/"
-
-    def branch(path: str) -> int | None:
-        """The child whose branch holds the unit; None for the unit itself or a branch merged away (archived:
-        its tasks moved with it, so that is rare)."""
-        rest = path[len(prefix):].strip("/")
-        return int(rest.split("/")[0]) if rest else None
-
     child_ids = {c.id for c in children}
-    by_branch = _sum_by((child if child in child_ids else None, figures) for child, figures in
-                        ((branch(path), row.figures) for path, row in per_unit.items()))
+    by_branch = _sum_by((child if child in child_ids else None, row.figures) for child, row in per_branch.items())
     own = by_branch.get(None)
     return ((_named(own) if own and own[0] else None),
             [{"unit": c, "counts": _named(by_branch[c.id]) if c.id in by_branch else empty_counts()}
@@ -251,10 +245,11 @@ def build_dashboard(unit: Unit | None, as_of: date, limit: int = LIST_LIMIT) -> 
     """Everything the chair's page shows for `unit` and the units below it, as of a date."""
     unit_ids = scope_ids(unit)
     scope = within_scope(Task.lead_unit_id, unit_ids)
-    per_unit = unit_counts(unit_ids, as_of)
-    own, by_child = counts_by_child(unit, per_unit)
-    board = Dashboard(unit=unit, as_of=as_of, totals=totals(per_unit), by_body=counts_by_body(unit_ids, as_of, BODY_ROWS),
-                      body_count=sum(row.bodies for row in per_unit.values()), own=own, by_child=by_child)
+    per_branch = branch_counts(unit, unit_ids, as_of)
+    own, by_child = counts_by_child(unit, per_branch)
+    board = Dashboard(unit=unit, as_of=as_of, totals=totals(per_branch),
+                      by_body=counts_by_body(unit_ids, as_of, BODY_ROWS),
+                      body_count=sum(row.bodies for row in per_branch.values()), own=own, by_child=by_child)
 
     overdue, _ = _task_keys(sa.and_(scope, is_overdue(as_of)), [Task.due_date], limit, with_total=False)
     board.overdue_count = board.totals["in_progress_overdue"]  # the same tasks, counted with the figures

@@ -25,8 +25,8 @@ from ntm_tasks.forms import choices as select_choices
 from ntm_tasks.org.models import Body, Role, Unit, UnitLevel
 from ntm_tasks.org.services import unit_rows_in_tree, units_in_tree
 from ntm_tasks.oversight import calendar, charts, criteria, dossiers, reports
-from ntm_tasks.oversight.dashboard import (BODY_ROWS, build_dashboard, counts_by_body, counts_by_child,
-                                           is_behind_schedule, scope_ids, totals, unit_counts)
+from ntm_tasks.oversight.dashboard import (BODY_ROWS, branch_counts, build_dashboard, counts_by_body, counts_by_child,
+                                           is_behind_schedule, scope_ids, totals)
 from ntm_tasks.oversight.forms import (DOSSIER_KIND_LABELS, SET_KIND_LABELS, AssessmentForm, CriteriaSetForm,
                                        CsrfOnlyForm, DossierForm, DossierTransitionForm, UploadForm)
 from ntm_tasks.oversight.models import Assessment, Dossier, DossierItem, DossierStatus
@@ -227,7 +227,7 @@ def chart(name):
         return Response(status=404)
     unit_ids = scope_ids(unit)
     if name == "groups":
-        data = charts.groups_chart(totals(unit_counts(unit_ids, as_of)), labels, _("Nhiệm vụ theo nhóm trạng thái"))
+        data = charts.groups_chart(totals(branch_counts(unit, unit_ids, as_of)), labels, _("Nhiệm vụ theo nhóm trạng thái"))
     elif name == "bodies":
         def label(body):
             name = body.short_name or body.name
@@ -236,7 +236,7 @@ def chart(name):
         rows = [(label(r["body"]), r["counts"]) for r in counts_by_body(unit_ids, as_of, BODY_ROWS)]
         data = charts.stacked_chart(rows, labels, _("Theo cơ quan chủ trì"))
     elif name == "units":
-        _own, children = counts_by_child(unit, unit_counts(unit_ids, as_of))
+        _own, children = counts_by_child(unit, branch_counts(unit, unit_ids, as_of))
         rows = [(unit_label(r["unit"]), r["counts"]) for r in children if r["counts"]["total"]]
         data = charts.stacked_chart(rows, labels, _("Theo đơn vị trực thuộc"))
     return _svg(data)

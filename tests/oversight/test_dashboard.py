@@ -187,3 +187,39 @@ def test_counts_stay_in_sql(app, make, world):
     assert after <= before + 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(
         Task.status == TaskStatus.IN_PROGRESS)) > 30
+
+
+def test_units_table_folds_each_branch_at_every_depth(app, make):
+    """A village's tasks count in its commune's row on the district's page and in the district's on the
+    province's; the province's own bodies make the own row; a branch merged away counts as the unit's own."""
+    from ntm_tasks.oversight.dashboard import branch_counts, counts_by_child, scope_ids, totals
+
+    province = make.unit(level="province")
+    district = make.unit(level="district", parent=province)
+    commune = make.unit(level="commune", parent=district)
+    village = make.unit(level="village", parent=commune)
+    direct = make.unit(level="commune", parent=province)
+    gone = make.unit(level="commune", parent=province)
+    for lead, status, due in ((make.body(village, "village_head"), "in_progress", date(2026, 5, 1)),
+                              (make.body(commune), "completed", None), (make.body(direct), "assigned", None),
+                              (make.body(province), "in_progress", date(2026, 12, 1)),
+                              (make.body(gone), "assigned", date(2026, 5, 1))):
+        make.task(lead, status=status, due_date=due, submitted_on=date(2026, 4, 1) if status == "completed" else None)
+    gone.is_archived = True
+    db.session.commit()
+
+    def table(unit):
+        own, children = counts_by_child(unit, branch_counts(unit, scope_ids(unit), AS_OF))
+        return own, {row["unit"].id: (row["counts"]["total"], row["counts"]["in_progress_overdue"])
+                     for row in children}
+
+    own, children = table(province)
+    assert children == {district.id: (2, 1), direct.id: (1, 0)}
+    assert own["total"] == 2 and own["in_progress_overdue"] == 1  # the province's own task and the merged branch's
+    assert totals(branch_counts(province, scope_ids(province), AS_OF))["total"] == 5
+    own, children = table(district)
+    assert own is None and children == {commune.id: (2, 1)}
+    own, children = table(commune)
+    assert own == {"total": 1, "completed_on_time": 1, "completed_late": 0, "in_progress_on_time": 0,
+                   "in_progress_overdue": 0, "due_soon": 0, "no_deadline": 0}
+    assert children == {village.id: (1, 1)}
