@@ -201,10 +201,17 @@ def units_in_tree(root: Unit | None) -> list[Unit]:
     return list(db.session.scalars(_tree_query(root, Unit)))
 
 
-def unit_rows_in_tree(root: Unit | None) -> list:
-    """The same units as (id, name, level, path) rows: a province's pickers list a thousand of them, and loading
-    each as an object costs more than the rest of the page's queries."""
-    return db.session.execute(_tree_query(root, Unit.id, Unit.name, Unit.level, Unit.path)).all()
+def unit_rows_in_tree(root: Unit | None, villages_within: str | None = "/") -> list:
+    """The same units as (id, name, level, path) rows, villages only those whose path starts with
+    `villages_within` (None: no village): a province's pickers would list a thousand, and loading each as an
+    object costs more than the rest of the page's queries."""
+    query = _tree_query(root, Unit.id, Unit.name, Unit.level, Unit.path)
+    not_village = Unit.level != UnitLevel.VILLAGE
+    if villages_within is None:
+        query = query.where(not_village)
+    elif villages_within != "/":
+        query = query.where(sa.or_(not_village, Unit.path.startswith(villages_within, autoescape=True)))
+    return db.session.execute(query).all()
 
 
 def _tree_query(root: Unit | None, *columns) -> sa.Select:

@@ -175,11 +175,11 @@ def _unit_choices(include_villages: bool = False, villages_near: Unit | None = N
 
     base = current_user.unit.path.count("/") if current_user.unit else 2
     label = unit_labeller()
-    near = None
-    if villages_near is not None and villages_near.level in (UnitLevel.COMMUNE, UnitLevel.VILLAGE):
-        near = (villages_near if villages_near.level == UnitLevel.COMMUNE else villages_near.parent).path
-    return [(u.id, "— " * (u.path.count("/") - base) + label(u)) for u in unit_rows_in_tree(current_user.unit)
-            if u.level != UnitLevel.VILLAGE or include_villages or (near and u.path.startswith(near))]
+    villages = "/" if include_villages else None
+    if villages is None and villages_near is not None and villages_near.level in (UnitLevel.COMMUNE, UnitLevel.VILLAGE):
+        villages = (villages_near if villages_near.level == UnitLevel.COMMUNE else villages_near.parent).path
+    return [(u.id, "— " * (u.path.count("/") - base) + label(u))
+            for u in unit_rows_in_tree(current_user.unit, villages_within=villages)]
 
 
 def _flash_error(error: DomainError) -> None:
@@ -227,7 +227,8 @@ def chart(name):
         return Response(status=404)
     unit_ids = scope_ids(unit)
     if name == "groups":
-        data = charts.groups_chart(totals(branch_counts(unit, unit_ids, as_of)), labels, _("Nhiệm vụ theo nhóm trạng thái"))
+        data = charts.groups_chart(totals(branch_counts(unit, unit_ids, as_of)), labels,
+                                   _("Nhiệm vụ theo nhóm trạng thái"))
     elif name == "bodies":
         def label(body):
             name = body.short_name or body.name

@@ -223,3 +223,20 @@ def test_units_table_folds_each_branch_at_every_depth(app, make):
     assert own == {"total": 1, "completed_on_time": 1, "completed_late": 0, "in_progress_on_time": 0,
                    "in_progress_overdue": 0, "due_soon": 0, "no_deadline": 0}
     assert children == {village.id: (1, 1)}
+
+
+def test_unit_picker_lists_villages_only_near_the_unit_shown(client, login, make, world):
+    login(make.user("chair", world.province))
+    village2 = make.unit(level="village", parent=world.commune2)
+
+    def options(url):
+        response = client.get(url)
+        assert response.status_code == 200
+        return {int(i) for i in re.findall(r'<option value="(\d+)"', response.get_data(as_text=True))}
+
+    province = options("/dashboard")
+    assert {world.province.id, world.commune.id, world.commune2.id} <= province
+    assert not {world.village.id, village2.id} & province
+    assert world.village.id in options(f"/dashboard?unit_id={world.commune.id}")
+    assert village2.id not in options(f"/dashboard?unit_id={world.village.id}")
+    assert {world.village.id, village2.id} <= options("/dossiers/new")  # a dossier may come from any village
