@@ -1,8 +1,9 @@
 """The chair's dashboard: counts by status group per body and per unit below, computed by the database.
 
-Every figure comes from one set of counts per lead body of a unit's subtree (grouped_counts): the open tasks grouped
+Every figure comes from one set of counts per lead body of a unit's subtree (body_figures): the open tasks grouped
 by the database as of the day, the completed ones from the bodies' tallies (assignments.tallies), so the page stays
-fast with hundreds of thousands of tasks.
+fast with hundreds of thousands of tasks. The database also adds them up and ranks them (branch_counts,
+counts_by_body, reports.ranked_figures): a province has seven thousand bodies, too many rows to fold in Python.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta

@@ -109,7 +109,7 @@ def _row_url(unit=None, body=None) -> str:
 
 
 def _with_column(url: str, column: str | None, as_of: date | None) -> str:
-    query = _column_filter(column, (as_of or today()) if column == "due_soon" else None)
+    query = _column_filter(column, as_of or today())
     return url + ("&" if "?" in url else "?") + query if query else url
 
 
@@ -123,20 +123,28 @@ def dashboard_url(unit) -> str:
 def figure_cells(counts: dict, unit=None, body=None, as_of: date | None = None) -> Markup:
     """One table row's figures, each a link to the tasks behind it. Written here rather than as a template macro:
     a province's dashboard has two hundred such rows, and the macro's call per cell cost more than its queries.
-    The row's filter is built once, each column's filter appended to it (task_list_url's links)."""
-    row_url = _row_url(unit, body)
+    The row's filter is built and escaped once, each column's filter appended to it (task_list_url's links)."""
+    row_url = str(escape(_row_url(unit, body)))
+    joiner = "&amp;" if "?" in row_url else "?"
     cells = []
-    for key in COLUMNS:
-        url = escape(_with_column(row_url, key, as_of))
+    for key, query in _escaped_filters(as_of or today()):
+        url = row_url + joiner + query if query else row_url
         zero = "" if counts[key] else " zero"
         cells.append(f'<td class="text-end grp grp-{key}{zero}" data-figure="{key}">'
                      f'<a href="{url}">{counts[key]:d}</a></td>')
     return Markup("".join(cells))
 
 
+@functools.lru_cache(maxsize=8)
+def _escaped_filters(as_of: date) -> tuple[tuple[str, str], ...]:
+    """(column, its filter escaped for an attribute) for each column of the figures, on a day."""
+    return tuple((key, str(escape(_column_filter(key, as_of)))) for key in COLUMNS)
+
+
 @functools.lru_cache(maxsize=64)
-def _column_filter(column: str | None, as_of: date | None) -> str:
-    """The task list's filter for the figures of one column, as a query string."""
+def _column_filter(column: str | None, as_of: date) -> str:
+    """The task list's filter for the figures of one column on a day (only due soon depends on it), as a query
+    string."""
     if column == "in_progress_overdue":
         return urlencode({"overdue": "true"})
     if column in ("completed_on_time", "completed_late", "in_progress_on_time"):
