@@ -611,6 +611,18 @@ def time_floor(engine, statements: list[tuple[str, object]], runs: int = FLOOR_R
 
 # --- the whole run --------------------------------------------------------------------------------
 
+def machine_speed_ms(runs: int = 5) -> float:
+    """Median milliseconds of a fixed pure-Python workload: how fast this machine runs at the moment, logged at
+    the start and the end of a run so that figures from different hours can be compared (on a shared machine the
+    same code's timings drift by half or more)."""
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        json.dumps([{"id": i, "name": f"Cơ quan {i}", "figures": [i % 7] * 7} for i in range(20_000)])
+        timings.append((time.perf_counter() - started) * 1000)
+    return median(timings)
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -680,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_ready(port, server, processes.logs[0])
         memory = MemoryWatch(server.pid, rq.pid if rq else None)
         memory.start()
-        log(f"gunicorn on {HOST}:{port}; {database}; {scale}")
+        log(f"gunicorn on {HOST}:{port}; {database}; {scale}; machine speed {machine_speed_ms():.1f} ms")
         paths = build_paths(plan, port, args.timeout, args.password)
         replays = {name: functools.partial(time_floor, engine, statements) for name, statements in floor_sql.items()}
         results, sql_ms = measure(paths, levels, requests, args.max_seconds, problems, replays)
@@ -690,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException:
         processes.stop(keep_logs=True)
         raise
+    log(f"machine speed at the end {machine_speed_ms():.1f} ms")
     for problem in problems:
         log(f"first error of {problem}")
     processes.stop(keep_logs=bool(problems))

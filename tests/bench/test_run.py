@@ -1,6 +1,7 @@
 """The benchmark runner: its statistics and result shape, and one end-to-end smoke run on a tiny data set."""
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -117,3 +118,5 @@ def test_smoke_run_prints_every_path(bench_database, tmp_path):
     assert set(result["floor"]) == set(run.FLOOR_NAMES)
     assert result["floor"]["overdue_report"]["sql_ms"] > 0
     assert result["rss_mb"]["web"] > 0 and result["rss_mb"]["worker"] is None
+    # the machine's speed at the start and at the end, to compare runs from different hours
+    assert len(re.findall(r"machine speed (?:at the end )?\d+\.\d ms", done.stderr)) == 2
