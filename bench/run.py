@@ -31,7 +31,7 @@ import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from statistics import median
@@ -523,9 +523,10 @@ def drive(spec: PathSpec, requests: int, clients: int, max_seconds: float) -> Ou
 def measure(paths: dict[str, PathSpec], levels: list[int], requests: int, max_seconds: float,
             problems: list[str], beside_c1: dict[str, Callable[[], float]] | None = None) -> tuple[dict, dict]:
     """Each path at each concurrency, after a warm-up on two threads; 404/405 on warm-up means missing.
-    The first error of each path and level is appended to `problems`. `beside_c1[name]()` runs right before and
-    right after the path's one-client level (the bare SQL floor: the machine's speed drifts over minutes, and a
-    ratio of two timings should come from the same moment); its two results are averaged."""
+    The first error of each path and level is appended to `problems`. At the path's one-client level,
+    `beside_c1[name]()` (one timed run of the bare SQL floor) runs after each request, and the floor is the median
+    of those runs: the machine's speed drifts over minutes, and a ratio of two timings must come from the same
+    moments."""
     results: dict = {}
     beside: dict = {}
     for name in PATH_NAMES:
@@ -539,10 +540,13 @@ def measure(paths: dict[str, PathSpec], levels: list[int], requests: int, max_se
             continue
         results[name] = {}
         for clients in levels:
-            before = beside_c1[name]() if clients == 1 and name in (beside_c1 or {}) else None
-            outcome = drive(spec, requests, clients, max_seconds)
-            if before is not None:
-                beside[name] = (before + beside_c1[name]()) / 2
+            floor_ms: list[float] = []
+            driven = spec
+            if clients == 1 and name in (beside_c1 or {}):
+                driven = replace(spec, call=_then(spec.call, lambda: floor_ms.append(beside_c1[name]())))
+            outcome = drive(driven, requests, clients, max_seconds)
+            if floor_ms:
+                beside[name] = median(floor_ms)
             results[name][f"c{clients}"] = level_summary(clients, outcome.latencies_ms, outcome.errors,
                                                          outcome.seconds)
             log(f"{name} c{clients}: {len(outcome.latencies_ms)} ok, {outcome.errors} errors, "
@@ -550,6 +554,15 @@ def measure(paths: dict[str, PathSpec], levels: list[int], requests: int, max_se
             if outcome.first_error:
                 problems.append(f"{name} c{clients}: {outcome.first_error}")
     return results, beside
+
+
+def _then(call: Callable[[], list[Answer]], after: Callable[[], None]) -> Callable[[], list[Answer]]:
+    """`call`, then `after` (outside the call's timing)."""
+    def both() -> list[Answer]:
+        answers = call()
+        after()
+        return answers
+    return both
 
 
 # --- the bare SQL floor ---------------------------------------------------------------------------
@@ -588,13 +601,14 @@ def captured_sql(engine, call: Callable) -> list[tuple[str, object]]:
     return statements
 
 
-def time_floor(engine, statements: list[tuple[str, object]], runs: int = FLOOR_RUNS) -> float:
-    """Median milliseconds to run the statements and fetch all their rows on a bare DB-API cursor, after a
-    warm-up run: what the path costs the database, without the app around it."""
+def time_floor(engine, statements: list[tuple[str, object]], runs: int = FLOOR_RUNS, warm_up: bool = True) -> float:
+    """Median milliseconds to run the statements and fetch all their rows on a bare DB-API cursor (after a
+    warm-up run unless the database is already warm): what the path costs the database, without the app around
+    it."""
     raw = engine.raw_connection()
     timings = []
     try:
-        for _ in range(runs + 1):
+        for _ in range(runs + warm_up):
             cursor = raw.cursor()
             started = time.perf_counter()
             for statement, parameters in statements:
@@ -606,7 +620,7 @@ def time_floor(engine, statements: list[tuple[str, object]], runs: int = FLOOR_R
             raw.rollback()
     finally:
         raw.close()
-    return median(timings[1:])
+    return median(timings[warm_up:])
 
 
 # --- the whole run --------------------------------------------------------------------------------
@@ -694,10 +708,11 @@ def main(argv: list[str] | None = None) -> int:
         memory.start()
         log(f"gunicorn on {HOST}:{port}; {database}; {scale}; machine speed {machine_speed_ms():.1f} ms")
         paths = build_paths(plan, port, args.timeout, args.password)
-        replays = {name: functools.partial(time_floor, engine, statements) for name, statements in floor_sql.items()}
+        replays = {name: functools.partial(time_floor, engine, statements, runs=1, warm_up=False)
+                   for name, statements in floor_sql.items()}
         results, sql_ms = measure(paths, levels, requests, args.max_seconds, problems, replays)
         for name in replays.keys() - sql_ms.keys():  # no one-client level was asked for
-            sql_ms[name] = replays[name]()
+            sql_ms[name] = time_floor(engine, floor_sql[name])
         rss = memory.result()
     except BaseException:
         processes.stop(keep_logs=True)

@@ -162,25 +162,25 @@ def _bytewise_sqlite(element, compiler, **kw):
     return compiler.process(element.clauses, **kw)
 
 
+def _named_per_dialect(element_class, name: str, sqlite_name: str) -> None:
+    """Compile `element_class(*args)` as `name(args)`, and as `sqlite_name(args)` on SQLite."""
+    compiles(element_class)(lambda element, compiler, **kw: f"{name}({compiler.process(element.clauses, **kw)})")
+    compiles(element_class, "sqlite")(
+        lambda element, compiler, **kw: f"{sqlite_name}({compiler.process(element.clauses, **kw)})")
+
+
 class strpos(FunctionElement):
-    """Where `needle` first occurs in `text`, counted from 1 (0: nowhere): instr on SQLite, strpos elsewhere."""
+    """Where `needle` first occurs in `text`, counted from 1 (0: nowhere)."""
 
     type = sa.Integer()
     inherit_cache = True
 
 
-@compiles(strpos)
-def _strpos_default(element, compiler, **kw):
-    return "strpos(%s)" % compiler.process(element.clauses, **kw)
-
-
-@compiles(strpos, "sqlite")
-def _strpos_sqlite(element, compiler, **kw):
-    return "instr(%s)" % compiler.process(element.clauses, **kw)
+_named_per_dialect(strpos, "strpos", "instr")
 
 
 class json_object(FunctionElement):
-    """The JSON object of {key: SQL expression}, written by the database (json_object, json_build_object)."""
+    """The JSON object of {key: SQL expression}, written by the database."""
 
     inherit_cache = True
 
@@ -189,26 +189,16 @@ class json_object(FunctionElement):
         super().__init__(*(part for key, value in fields.items() for part in (sa.literal_column(f"'{key}'"), value)))
 
 
-@compiles(json_object)
-def _json_object_pg(element, compiler, **kw):
-    return "json_build_object(%s)" % compiler.process(element.clauses, **kw)
-
-
-@compiles(json_object, "sqlite")
-def _json_object_sqlite(element, compiler, **kw):
-    return "json_object(%s)" % compiler.process(element.clauses, **kw)
+_named_per_dialect(json_object, "json_build_object", "json_object")
 
 
 class json_array_agg(FunctionElement):
-    """Aggregate: the JSON array, as text, of one value per row in the order of `order_by` ('[]' for no rows).
-    SQLite 3.40 takes no ORDER BY in an aggregate: it adds the rows in the order its FROM yields them, so the
-    FROM must be a subquery already in that order."""
+    """Aggregate `json_array_agg(value, *order_by)`: the JSON array, as text, of one value per row in the order of
+    `order_by` ('[]' for no rows). SQLite 3.40 takes no ORDER BY in an aggregate: it adds the rows in the order its
+    FROM yields them, so the FROM must be a subquery already in that order."""
 
     type = sa.Text()
     inherit_cache = True
-
-    def __init__(self, value, *order_by):
-        super().__init__(value, *order_by)
 
 
 @compiles(json_array_agg)

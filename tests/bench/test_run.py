@@ -80,6 +80,25 @@ def test_drive_counts_both_answers_of_a_pair():
     assert outcome.latencies_ms == [1.0, 2.0] * 3 and outcome.errors == 0
 
 
+def test_floor_is_timed_between_the_one_client_requests():
+    events, floors = [], iter([5.0, 9.0, 1.0, 7.0, 3.0])
+
+    def call():
+        events.append("request")
+        return [run.Answer(200, b"", [], 2.0)]
+
+    def floor():
+        events.append("floor")
+        return next(floors)
+
+    name = run.FLOOR_NAMES[0]
+    results, floor_ms = run.measure({name: run.PathSpec(call)}, [1, 4], 5, 30, [], {name: floor})
+    assert floor_ms == {name: 5.0}  # the median of the five runs
+    one_client = events[run.WARM_UP:run.WARM_UP + 10]
+    assert one_client == ["request", "floor"] * 5 and events[run.WARM_UP + 10:] == ["request"] * 5
+    assert results[name]["c1"] == {"median_ms": 2.0, "p95_ms": 2.0}
+
+
 @pytest.fixture
 def bench_database(tmp_path):
     """A throw-away database for the smoke run: PostgreSQL beside TEST_DATABASE_URL's, else a SQLite file."""

@@ -59,6 +59,8 @@ def test_province_report_covers_every_commune_but_not_other_provinces(api, make,
     assert viewer.get(f"/reports/overdue?unit_id={world.commune2.id}").get_json()["totals"]["total"] == 1
     assert viewer.get(f"/reports/overdue?unit_id={world.other_province.id}").status_code == 404
     assert viewer.get(f"/reports/overdue?unit_id={world.other_commune.id}").status_code == 404
+    empty = viewer.get(f"/reports/overdue?unit_id={make.unit(parent=world.province).id}").get_json()
+    assert empty["by_body"] == [] and empty["overdue"] == [] and set(empty["totals"].values()) == {0}
 
 
 def test_report_refusals(api, make, world):
