@@ -162,6 +162,16 @@ def _bytewise_sqlite(element, compiler, **kw):
     return compiler.process(element.clauses, **kw)
 
 
+def insert_skipping_conflicts(model, rows: list[dict], unique_column) -> sa.Insert:
+    """INSERT of `rows` that skips each row whose `unique_column` value exists (ON CONFLICT DO NOTHING)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from ntm_tasks.extensions import db
+
+    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
+    return dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=[unique_column])
+
+
 def _named_per_dialect(element_class, name: str, sqlite_name: str) -> None:
     """Compile `element_class(*args)` as `name(args)`, and as `sqlite_name(args)` on SQLite."""
     compiles(element_class)(lambda element, compiler, **kw: f"{name}({compiler.process(element.clauses, **kw)})")

@@ -4,12 +4,13 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from ntm_tasks.extensions import db
 from ntm_tasks.jobs import job
 from ntm_tasks.notifications import mail
 from ntm_tasks.notifications.models import Notification
-from ntm_tasks.notifications.services import queue_emails_for_keys, remind, reminder_task_ids, wants_email
+from ntm_tasks.notifications.services import queue_emails_for_keys, remind_all, reminder_task_ids, wants_email
 
 log = logging.getLogger(__name__)
 REMINDER_BATCH = 50
@@ -29,13 +30,9 @@ def send_reminders(as_of: str) -> int:
     created = 0
     for start in range(0, len(ids), REMINDER_BATCH):
         tasks = db.session.scalars(sa.select(Task).where(Task.id.in_(ids[start:start + REMINDER_BATCH]))
-                                   .order_by(Task.id)).all()
-        keys = []
-        for task in tasks:
-            notes, task_keys = remind(task, day)
-            created += len(notes)
-            keys += task_keys
-        db.session.flush()
+                                   .options(selectinload(Task.responsible_user)).order_by(Task.id)).all()
+        count, keys = remind_all(tasks, day)
+        created += count
         queue_emails_for_keys(keys)
         db.session.commit()
     return created

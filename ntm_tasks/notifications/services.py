@@ -1,8 +1,9 @@
 """Notifications: creating them (once per dedupe key), reading them, reminders, digests, e-mail queueing.
 
 A reminder is sent once per task, kind and day: its `dedupe_key` ("due_soon:<task>:<day>:<user>") is
-unique in the database, and each insert runs in a SAVEPOINT so that a worker racing another one loses
-that row quietly instead of its whole run.
+unique in the database, and the inserts skip a key that exists (a savepoint each for a single notification, ON
+CONFLICT DO NOTHING for the daily run's), so that a worker racing another one loses that row quietly instead of
+its whole run.
 """
 from datetime import date, timedelta
 
@@ -12,7 +13,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from ntm_tasks.assignments.models import TaskStatus
-from ntm_tasks.db import utcnow
+from ntm_tasks.db import insert_skipping_conflicts, utcnow
 from ntm_tasks.errors import NotFound
 from ntm_tasks.extensions import db
 from ntm_tasks.notifications.models import JobRecord, JobStatus, Notification, NotificationKind
@@ -204,13 +205,25 @@ def reminder_task_ids(as_of: date) -> list[int]:
         .order_by(Task.id)))
 
 
-def reminder_recipients(task) -> list[User]:
-    """The lead body's assignees, and the responsible person when one is named."""
-    users = assignees_of([task.lead_body_id])
+def reminder_recipients(task, assignees: dict[int, list[User]]) -> list[User]:
+    """The lead body's assignees (from assignees_by_body), and the responsible person when one is named."""
+    users = list(assignees.get(task.lead_body_id, []))
     if task.responsible_user is not None and task.responsible_user.is_active_account \
             and all(u.id != task.responsible_user_id for u in users):
         users.append(task.responsible_user)
     return users
+
+
+def assignees_by_body(body_ids) -> dict[int, list[User]]:
+    """{body id: its active assignee accounts} for these bodies, in one query."""
+    rows = db.session.execute(
+        sa.select(user_bodies.c.body_id, User).join(User, User.id == user_bodies.c.user_id)
+        .where(user_bodies.c.body_id.in_(list(body_ids)), User.role == Role.ASSIGNEE,
+               User.is_active_account.is_(True)).order_by(User.id)).all()
+    by_body: dict[int, list[User]] = {}
+    for body_id, user in rows:
+        by_body.setdefault(body_id, []).append(user)
+    return by_body
 
 
 def reminder_message(task, kind: NotificationKind, as_of: date) -> str:
@@ -223,15 +236,26 @@ def reminder_message(task, kind: NotificationKind, as_of: date) -> str:
     return f"Nhiệm vụ sắp đến hạn, còn {days_left} ngày (hạn {due}): {task.title}"
 
 
-def remind(task, as_of: date) -> tuple[list[Notification], list[str]]:
-    """The reminder of one task for day `as_of` (none if the day calls for none): (created, all keys)."""
-    if task.due_date is None or task.status not in REMINDER_STATUSES:
-        return [], []
-    kind = reminder_kind(task.due_date, as_of)
-    if kind is None:
-        return [], []
-    return _create(reminder_recipients(task), kind, reminder_message(task, kind, as_of), task,
-                   f"{kind.value}:{task.id}:{as_of.isoformat()}")
+def remind_all(tasks, as_of: date) -> tuple[int, list[str]]:
+    """The reminders of these tasks for day `as_of` (none for a task the day calls for none of), inserted in one
+    statement: (how many were created, the keys of all of them, new or already there). A key that exists, or that
+    a concurrent run inserts first, is skipped by the database; the daily run reminds thousands of tasks, and a
+    query and a savepoint per notification made it most of the run."""
+    due = [(task, kind) for task in tasks if task.due_date is not None and task.status in REMINDER_STATUSES
+           for kind in [reminder_kind(task.due_date, as_of)] if kind is not None]
+    assignees = assignees_by_body({task.lead_body_id for task, _kind in due}) if due else {}
+    rows, now = [], utcnow()
+    for task, kind in due:
+        message = reminder_message(task, kind, as_of)
+        for user in reminder_recipients(task, assignees):
+            rows.append({"user_id": user.id, "kind": kind, "task_id": task.id, "message": message, "created_at": now,
+                         "is_read": False, "is_emailed": False,
+                         "dedupe_key": f"{kind.value}:{task.id}:{as_of.isoformat()}:{user.id}"})
+    if not rows:
+        return 0, []
+    created = db.session.execute(
+        insert_skipping_conflicts(Notification, rows, Notification.dedupe_key).returning(Notification.id)).all()
+    return len(created), [row["dedupe_key"] for row in rows]
 
 
 def weekly_digest(as_of: date) -> list[Notification]:
