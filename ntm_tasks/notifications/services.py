@@ -28,16 +28,25 @@ DOSSIER_DAYS_BEFORE = (7, 3, 0)
 EMAIL_SWEEP_DAYS = 2
 
 
-def assignees_of(body_ids) -> list[User]:
-    """Active assignee accounts of these bodies (their focal people)."""
+def assignees_by_body(body_ids) -> dict[int, list[User]]:
+    """{body id: its active assignee accounts} for these bodies, in one query."""
     body_ids = list(body_ids)
     if not body_ids:
-        return []
-    return list(db.session.scalars(
-        sa.select(User).join(user_bodies, user_bodies.c.user_id == User.id)
-        .where(user_bodies.c.body_id.in_(body_ids), User.role == Role.ASSIGNEE, User.is_active_account.is_(True))
-        .distinct()
-    ))
+        return {}
+    rows = db.session.execute(
+        sa.select(user_bodies.c.body_id, User).join(User, User.id == user_bodies.c.user_id)
+        .where(user_bodies.c.body_id.in_(body_ids), User.role == Role.ASSIGNEE,
+               User.is_active_account.is_(True)).order_by(User.id)).all()
+    by_body: dict[int, list[User]] = {}
+    for body_id, user in rows:
+        by_body.setdefault(body_id, []).append(user)
+    return by_body
+
+
+def assignees_of(body_ids) -> list[User]:
+    """Active assignee accounts of these bodies (their focal people), each once."""
+    users = {user.id: user for assignees in assignees_by_body(body_ids).values() for user in assignees}
+    return list(users.values())
 
 
 def _create(users, kind: NotificationKind, message: str, task=None, dedupe_key: str | None = None):
@@ -214,18 +223,6 @@ def reminder_recipients(task, assignees: dict[int, list[User]]) -> list[User]:
     return users
 
 
-def assignees_by_body(body_ids) -> dict[int, list[User]]:
-    """{body id: its active assignee accounts} for these bodies, in one query."""
-    rows = db.session.execute(
-        sa.select(user_bodies.c.body_id, User).join(User, User.id == user_bodies.c.user_id)
-        .where(user_bodies.c.body_id.in_(list(body_ids)), User.role == Role.ASSIGNEE,
-               User.is_active_account.is_(True)).order_by(User.id)).all()
-    by_body: dict[int, list[User]] = {}
-    for body_id, user in rows:
-        by_body.setdefault(body_id, []).append(user)
-    return by_body
-
-
 def reminder_message(task, kind: NotificationKind, as_of: date) -> str:
     due = task.due_date.strftime("%d/%m/%Y")
     days_left = (task.due_date - as_of).days
@@ -243,7 +240,7 @@ def remind_all(tasks, as_of: date) -> tuple[int, list[str]]:
     query and a savepoint per notification made it most of the run."""
     due = [(task, kind) for task in tasks if task.due_date is not None and task.status in REMINDER_STATUSES
            for kind in [reminder_kind(task.due_date, as_of)] if kind is not None]
-    assignees = assignees_by_body({task.lead_body_id for task, _kind in due}) if due else {}
+    assignees = assignees_by_body({task.lead_body_id for task, _kind in due})
     rows, now = [], utcnow()
     for task, kind in due:
         message = reminder_message(task, kind, as_of)
