@@ -145,6 +145,16 @@ def include_in_migrations(dialect: str):
     return include
 
 
+def compile_per_dialect(element_class, template: str, sqlite_template: str) -> None:
+    """Compile `element_class(*args)` as `template` with its arguments in place of {}, as `sqlite_template` on
+    SQLite: the few SQL spellings that differ between the two databases."""
+    def render(form: str):
+        return lambda element, compiler, **kw: form.format(compiler.process(element.clauses, **kw))
+
+    compiles(element_class)(render(template))
+    compiles(element_class, "sqlite")(render(sqlite_template))
+
+
 class bytewise(FunctionElement):
     """A text column compared byte by byte whatever the database's collation (SQLite's default already does)."""
 
@@ -152,14 +162,7 @@ class bytewise(FunctionElement):
     inherit_cache = True
 
 
-@compiles(bytewise)
-def _bytewise_collated(element, compiler, **kw):
-    return '%s COLLATE "C"' % compiler.process(element.clauses, **kw)
-
-
-@compiles(bytewise, "sqlite")
-def _bytewise_sqlite(element, compiler, **kw):
-    return compiler.process(element.clauses, **kw)
+compile_per_dialect(bytewise, '{} COLLATE "C"', "{}")
 
 
 def insert_skipping_conflicts(model, rows: list[dict], unique_column) -> sa.Insert:
@@ -172,13 +175,6 @@ def insert_skipping_conflicts(model, rows: list[dict], unique_column) -> sa.Inse
     return dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=[unique_column])
 
 
-def _named_per_dialect(element_class, name: str, sqlite_name: str) -> None:
-    """Compile `element_class(*args)` as `name(args)`, and as `sqlite_name(args)` on SQLite."""
-    compiles(element_class)(lambda element, compiler, **kw: f"{name}({compiler.process(element.clauses, **kw)})")
-    compiles(element_class, "sqlite")(
-        lambda element, compiler, **kw: f"{sqlite_name}({compiler.process(element.clauses, **kw)})")
-
-
 class strpos(FunctionElement):
     """Where `needle` first occurs in `text`, counted from 1 (0: nowhere)."""
 
@@ -186,7 +182,7 @@ class strpos(FunctionElement):
     inherit_cache = True
 
 
-_named_per_dialect(strpos, "strpos", "instr")
+compile_per_dialect(strpos, "strpos({})", "instr({})")
 
 
 class json_object(FunctionElement):
@@ -199,7 +195,7 @@ class json_object(FunctionElement):
         super().__init__(*(part for key, value in fields.items() for part in (sa.literal_column(f"'{key}'"), value)))
 
 
-_named_per_dialect(json_object, "json_build_object", "json_object")
+compile_per_dialect(json_object, "json_build_object({})", "json_object({})")
 
 
 class json_array_agg(FunctionElement):

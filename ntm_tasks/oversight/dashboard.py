@@ -10,14 +10,13 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
 from ntm_tasks.assignments.categories import is_open, is_overdue, open_counts_columns
 from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
                                           TaskStatus)
-from ntm_tasks.db import bytewise, in_ids, strpos
+from ntm_tasks.db import bytewise, compile_per_dialect, in_ids, strpos
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, Unit
 from ntm_tasks.permissions import subtree_filter_ids
@@ -61,14 +60,7 @@ class epoch_days(FunctionElement):
     inherit_cache = True
 
 
-@compiles(epoch_days)
-def _epoch_days_default(element, compiler, **kw):
-    return "(%s - DATE '1970-01-01')" % compiler.process(element.clauses, **kw)
-
-
-@compiles(epoch_days, "sqlite")
-def _epoch_days_sqlite(element, compiler, **kw):
-    return "CAST(julianday(%s) - 2440587.5 AS INTEGER)" % compiler.process(element.clauses, **kw)
+compile_per_dialect(epoch_days, "({} - DATE '1970-01-01')", "CAST(julianday({}) - 2440587.5 AS INTEGER)")
 
 
 def behind_schedule_clause(as_of: date):
@@ -104,7 +96,7 @@ def empty_counts() -> dict[str, int]:
     return dict.fromkeys(COUNT_KEYS, 0)
 
 
-class UnitFigures(NamedTuple):
+class BranchFigures(NamedTuple):
     bodies: int  # the lead bodies with counted tasks
     figures: tuple[int, ...]  # the seven, in COUNT_KEYS order
 
@@ -134,8 +126,8 @@ def rank_order(figures: sa.Subquery) -> tuple:
     return figures.c.in_progress_overdue.desc(), bytewise(figures.c.unit_path), figures.c.body_id
 
 
-def branch_counts(unit: Unit | None, unit_ids: list[int] | None, as_of: date) -> dict[int | None, UnitFigures]:
-    """{id of the unit right below `unit` whose branch holds the bodies: UnitFigures}, None for the unit's own
+def branch_counts(unit: Unit | None, unit_ids: list[int] | None, as_of: date) -> dict[int | None, BranchFigures]:
+    """{id of the unit right below `unit` whose branch holds the bodies: BranchFigures}, None for the unit's own
     bodies: body_figures added up per branch by the database (a province has seven thousand bodies in a thousand
     units), the set the totals and the units' table derive from. `unit_ids` is scope_ids(unit)."""
     figures = body_figures(unit_ids, as_of)
@@ -144,7 +136,7 @@ def branch_counts(unit: Unit | None, unit_ids: list[int] | None, as_of: date) ->
     rows = db.session.execute(
         sa.select(branch, sa.func.count(), *(sa.func.sum(figures.c[key]) for key in COUNT_KEYS)).group_by(branch)
     ).all()
-    return {int(child) if child else None: UnitFigures(bodies, tuple(map(int, sums))) for child, bodies, *sums in rows}
+    return {int(child) if child else None: BranchFigures(bodies, tuple(map(int, sums))) for child, bodies, *sums in rows}
 
 
 def _named(figures: tuple[int, ...]) -> dict[str, int]:
@@ -165,7 +157,7 @@ def _sum_by(pairs) -> dict:
     return {key: figures[0] if len(figures) == 1 else _sum(figures) for key, figures in rows.items()}
 
 
-def totals(per_branch: dict[int | None, UnitFigures]) -> dict[str, int]:
+def totals(per_branch: dict[int | None, BranchFigures]) -> dict[str, int]:
     """The seven figures of the scope, from branch_counts."""
     return _named(_sum(row.figures for row in per_branch.values()))
 
@@ -188,7 +180,7 @@ def child_units(unit: Unit | None) -> list[Unit]:
         sa.select(Unit).where(parent_clause, Unit.is_archived.is_(False)).order_by(Unit.name)))
 
 
-def counts_by_child(unit: Unit | None, per_branch: dict[int | None, UnitFigures]) -> tuple[dict | None, list[dict]]:
+def counts_by_child(unit: Unit | None, per_branch: dict[int | None, BranchFigures]) -> tuple[dict | None, list[dict]]:
     """The unit's own figures (tasks led by its bodies) and [{"unit", "counts"}] per unit right below it, from
     branch_counts. A branch merged away (archived: its tasks moved with it, so that is rare) counts as the unit's
     own."""
