@@ -3,7 +3,7 @@ from datetime import date, datetime
 from enum import Enum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from ntm_tasks.db import UTCDateTime, utcnow
 from ntm_tasks.extensions import db
@@ -67,7 +67,7 @@ def history_of(obj) -> list[HistoryEntry]:
     """The entries of one object, oldest first."""
     return list(
         db.session.scalars(
-            sa.select(HistoryEntry)
+            sa.select(HistoryEntry).options(joinedload(HistoryEntry.user))  # each entry shows its user
             .where(HistoryEntry.object_type == obj.__tablename__, HistoryEntry.object_id == obj.id)
             .order_by(HistoryEntry.at, HistoryEntry.id)
         )

@@ -3,7 +3,7 @@ and extension requests."""
 import sqlalchemy as sa
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ntm_tasks import permissions as perm
 from ntm_tasks.api.core import BaseSchema, PageArgsSchema, actor, committed, page_schema, paginate
@@ -32,10 +32,14 @@ class TaskUploadSchema(BaseSchema):
 
 # --- loading what the caller may see --------------------------------------------------------------
 
-def visible_task(task_id: int) -> Task:
-    """The task if the caller may see it, else 404."""
-    task = db.session.get(Task, task_id)
+def visible_task(task_id: int, shown: bool = False) -> Task:
+    """The task if the caller may see it, else 404; `shown`: read in the same query as what its payload shows
+    (bodies, criteria), each of which would otherwise cost a round trip of its own."""
+    task = db.session.get(Task, task_id, options=SHOWN if shown else ())
     return perm.require_visible(task, task is not None and perm.can_view_task(actor(), task))
+
+
+SHOWN = (joinedload(Task.lead_body), joinedload(Task.coordinating_bodies), joinedload(Task.criteria))
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:
@@ -69,6 +73,9 @@ def _user(user_id: int | None) -> User | None:
 
 
 def _create_args(data: dict) -> dict:
+    # The lead and coordinating bodies in one query: held here, _body's lookups find them in the session.
+    named = db.session.scalars(sa.select(Body).where(Body.id.in_([data["lead_body_id"],  # noqa: F841
+                                                                  *data["coordinating_body_ids"]]))).all()
     return {
         "lead_body": _body(data["lead_body_id"], "lead_body_id"), "title": data["title"],
         "description": data["description"], "expected_output": data["expected_output"],
@@ -120,7 +127,7 @@ def list_tasks(args):
 @bp.response(200, TaskSchema)
 def get_task(task_id):
     """One task with its history."""
-    return task_payload(visible_task(task_id), with_history=True)
+    return task_payload(visible_task(task_id, shown=True), with_history=True)
 
 
 @bp.route("/tasks/<int:task_id>", methods=["PATCH"])
@@ -128,7 +135,7 @@ def get_task(task_id):
 @bp.response(200, TaskSchema)
 def update_task(data, task_id):
     """Change a task's fields (secretary, chair); `version` must be the one the caller read."""
-    task = visible_task(task_id)
+    task = visible_task(task_id, shown=True)
     version = data.pop("version")
     if "lead_body_id" in data:
         data["lead_body"] = _body(data.pop("lead_body_id"), "lead_body_id")
@@ -145,7 +152,7 @@ def update_task(data, task_id):
 @bp.response(200, TaskSchema)
 def transition(data, task_id):
     """Take a workflow action: acknowledge, decline, reassign, submit, approve, return, cancel, reopen."""
-    task = visible_task(task_id)
+    task = visible_task(task_id, shown=True)
     services.transition(actor(), task, data["action"], note=data["note"], version=data["version"],
                         lead_body=_body(data["lead_body_id"], "lead_body_id"))
     return committed(task_payload(task, with_history=True))

@@ -102,7 +102,7 @@ def create_task(actor, *, unit, lead_body: Body | None, title: str, description:
         status=TaskStatus.DRAFT if draft else TaskStatus.ASSIGNED, assigned_on=None if draft else today(),
         created_by_id=actor.id,
     )
-    task.coordinating_bodies = coordinating
+    task.lead_body, task.coordinating_bodies = lead_body, coordinating  # the answer shows them: not read back
     task.criteria = [TaskCriterion(criterion_code=code) for code in dict.fromkeys(criterion_codes)]
     refresh_search_text(task)
     db.session.add(task)

@@ -189,6 +189,49 @@ def test_list_has_no_query_per_task(api, make, world):
     assert len(statements) < 15
 
 
+def _reads(call) -> tuple[int, object]:
+    """How many SELECT statements `call()` sends to the database, and what it returned."""
+    selects = []
+    listener = lambda *args: selects.append(args[2]) if args[2].lstrip().startswith("SELECT") else None  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = call()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return len(selects), result
+
+
+def test_writes_read_what_they_answer_with_in_a_fixed_number_of_queries(api, make, world):
+    """A create or a transition answers with the task's bodies, criteria and history (each entry with its user),
+    read with the task or in one query each, not one per body, criterion or person: each read is a round trip."""
+    meeting = make.meeting(world.commune, status="published")
+    secretary, lead = api(world.secretary), api(world.lead)
+    created = {}
+    for coordinating in ([], [world.party.id, world.women.id]):
+        reads, response = _reads(lambda: secretary.post(f"/meetings/{meeting.id}/tasks", {
+            "title": "Rà soát", "lead_body_id": world.ubnd.id, "coordinating_body_ids": coordinating,
+            "criterion_codes": ["a", "b"]}))
+        assert response.status_code == 201, response.get_json()
+        created[len(coordinating)] = reads, response.get_json()
+    task = created[2][1]
+    assert created[2][0] == created[0][0]
+    assert [b["id"] for b in task["coordinating_bodies"]] == sorted([world.party.id, world.women.id])
+    assert task["lead_body"]["id"] == world.ubnd.id and task["criterion_codes"] == ["a", "b"]
+
+    first, acknowledged = _reads(lambda: lead.post(f"/tasks/{task['id']}/transitions", {
+        "action": "acknowledge", "version": task["version"]}))
+    assert acknowledged.status_code == 200, acknowledged.get_json()
+    second, submitted = _reads(lambda: lead.post(f"/tasks/{task['id']}/transitions", {
+        "action": "submit", "note": "Xong", "version": acknowledged.get_json()["version"]}))
+    assert submitted.status_code == 200, submitted.get_json()
+    answer = submitted.get_json()
+    assert [entry["user"]["id"] for entry in answer["history"]] == [world.secretary.id, world.lead.id, world.lead.id]
+    assert answer["criterion_codes"] == ["a", "b"] and len(answer["coordinating_bodies"]) == 2
+    # the token, the caller's bodies (an assignee acts for them), the task with its bodies and criteria, and the
+    # history with its users
+    assert second == first == 4
+
+
 # --- editing --------------------------------------------------------------------------------------
 
 def test_patch_changes_fields_and_records_them(api, make, world):
