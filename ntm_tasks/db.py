@@ -175,6 +175,43 @@ def insert_skipping_conflicts(model, rows: list[dict], unique_column) -> sa.Inse
     return dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=[unique_column])
 
 
+class epoch_days(FunctionElement):
+    """Days since 1970-01-01 of a date column, in SQLite and PostgreSQL alike."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+compile_per_dialect(epoch_days, "({} - DATE '1970-01-01')", "CAST(julianday({}) - 2440587.5 AS INTEGER)")
+
+
+class local_iso(FunctionElement):
+    """A stored (naive UTC) datetime as the API writes it, written by the database: Vietnam time in ISO 8601 with
+    its offset, the microseconds only when there are any (as `local(value).isoformat()`). Vietnam has kept UTC+7
+    all year since 1975, so the offset is a constant here."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+compile_per_dialect(
+    local_iso,
+    """(to_char({0} + interval '7 hours', 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN """
+    """mod(CAST(extract(microseconds FROM {0}) AS integer), 1000000) = 0 THEN '' ELSE to_char({0}, '.US') END """
+    """|| '+07:00')""",
+    """(strftime('%Y-%m-%dT%H:%M:%S', {0}, '+7 hours') || CASE WHEN substr({0}, 21) IN ('', '000000') THEN '' """
+    """ELSE '.' || substr({0}, 21) END || '+07:00')""")
+
+
+class json_value(FunctionElement):
+    """JSON text (a scalar subquery's json_array_agg, a JSON column) as a value json_object nests as JSON."""
+
+    inherit_cache = True
+
+
+compile_per_dialect(json_value, "CAST({} AS json)", "json({})")
+
+
 class strpos(FunctionElement):
     """Where `needle` first occurs in `text`, counted from 1 (0: nowhere)."""
 

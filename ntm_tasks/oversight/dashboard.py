@@ -11,12 +11,11 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-from sqlalchemy.sql.functions import FunctionElement
 
 from ntm_tasks.assignments.categories import is_open, is_overdue, open_counts_columns
 from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
                                           TaskStatus)
-from ntm_tasks.db import bytewise, compile_per_dialect, in_ids, strpos
+from ntm_tasks.db import bytewise, epoch_days, in_ids, strpos
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, Unit
 from ntm_tasks.permissions import subtree_filter_ids
@@ -51,16 +50,6 @@ def is_behind_schedule(task: Task, as_of: date) -> bool:
     if total <= 0 or task.due_date < as_of:
         return False
     return bool(behind_schedule(task.progress, (as_of - task.assigned_on).days, total))
-
-
-class epoch_days(FunctionElement):
-    """Days since 1970-01-01 of a date column, in SQLite and PostgreSQL alike."""
-
-    type = sa.Integer()
-    inherit_cache = True
-
-
-compile_per_dialect(epoch_days, "({} - DATE '1970-01-01')", "CAST(julianday({}) - 2440587.5 AS INTEGER)")
 
 
 def behind_schedule_clause(as_of: date):

@@ -1,6 +1,7 @@
 """The tasks part of API.md: create, list, read, edit, progress reports, extension requests."""
-from datetime import date
+from datetime import date, datetime, timezone
 
+import orjson
 import pytest
 import sqlalchemy as sa
 
@@ -432,6 +433,8 @@ def test_payloads_read_as_rows_are_the_orm_payloads_in_the_order_asked(make, wor
                      coordinating=[world.village_head, world.ubnd], progress=40, description="Mô tả",
                      recurrence={"freq": "monthly", "day": 25, "month": None})
     rich.criteria = [TaskCriterion(criterion_code=code) for code in ("b-code", "a-code")]
+    plain.created_at = datetime(2026, 4, 30, 20, 4, 5, tzinfo=timezone.utc)  # a whole second, the next day in Vietnam
+    rich.created_at = datetime(2026, 5, 2, 1, 0, 0, 5, tzinfo=timezone.utc)
     done = make.task(world.ubnd, status="completed", due_date=date(2026, 5, 1), submitted_on=date(2026, 5, 3),
                      completed_on=date(2026, 5, 4))
     db.session.commit()
@@ -439,9 +442,12 @@ def test_payloads_read_as_rows_are_the_orm_payloads_in_the_order_asked(make, wor
     ids = [rich.id, done.id, plain.id]
     expected = [task_payload(db.session.get(Task, task_id), as_of) for task_id in ids]
     db.session.expunge_all()
-    payloads = task_payloads(ids + [10_000_000], as_of)  # an id that matches nothing is left out
+    written = task_payloads(ids + [10_000_000], as_of)  # an id that matches nothing is left out
+    payloads = orjson.loads(orjson.dumps(written))
     assert payloads == expected
     assert payloads[0]["criterion_codes"] == ["a-code", "b-code"]
     assert [b["id"] for b in payloads[0]["coordinating_bodies"]] == sorted([world.village_head.id, world.ubnd.id])
     assert payloads[2]["status_category"] == "in_progress_overdue" and payloads[2]["overdue_days"] == 45
+    assert payloads[2]["created_at"] == "2026-05-01T03:04:05+07:00"
+    assert payloads[0]["created_at"] == "2026-05-02T08:00:00.000005+07:00"
     assert task_payloads([], as_of) == []
