@@ -33,13 +33,14 @@ class TaskUploadSchema(BaseSchema):
 # --- loading what the caller may see --------------------------------------------------------------
 
 def visible_task(task_id: int, shown: bool = False) -> Task:
-    """The task if the caller may see it, else 404; `shown`: read in the same query as what its payload shows
-    (bodies, criteria), each of which would otherwise cost a round trip of its own."""
+    """The task if the caller may see it, else 404; `shown`: read with what its payload shows (bodies, criteria)
+    in two queries, where each would otherwise cost a round trip of its own."""
     task = db.session.get(Task, task_id, options=SHOWN if shown else ())
     return perm.require_visible(task, task is not None and perm.can_view_task(actor(), task))
 
 
-SHOWN = (joinedload(Task.lead_body), joinedload(Task.coordinating_bodies), joinedload(Task.criteria))
+# Joined to the task but its coordinating bodies: SQLite reads a join through their link table for every task.
+SHOWN = (joinedload(Task.lead_body), joinedload(Task.criteria), selectinload(Task.coordinating_bodies))
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:

@@ -79,15 +79,25 @@ def _helpers():
 
 
 def _task_url(task) -> str | None:
-    if "assignments.detail" in current_app.view_functions:
-        return url_for("assignments.detail", task_id=task.id)
-    return None
+    base = _url_before_id("assignments.detail", "task_id")
+    return None if base is None else f"{base}{task.id:d}"
 
 
 def _meeting_url(meeting) -> str | None:
-    if meeting is not None and "meetings.detail" in current_app.view_functions:
-        return url_for("meetings.detail", meeting_id=meeting.id)
-    return None
+    base = _url_before_id("meetings.detail", "meeting_id") if meeting is not None else None
+    return None if base is None else f"{base}{meeting.id:d}"
+
+
+def _url_before_id(endpoint: str, argument: str) -> str | None:
+    """The URL of `endpoint` (whose route ends with its id `argument`) up to that id, built once per request: the
+    dashboard links forty tasks and their meetings, and building each link cost a tenth of a millisecond. None
+    where the endpoint is not installed."""
+    bases = g.setdefault("url_before_id", {})
+    if endpoint not in bases:
+        url = url_for(endpoint, **{argument: 0}) if endpoint in current_app.view_functions else None
+        assert url is None or url.endswith("/0"), url
+        bases[endpoint] = url and url[:-1]
+    return bases[endpoint]
 
 
 def task_list_url(unit=None, body=None, column: str | None = None, as_of: date | None = None) -> str:

@@ -228,9 +228,9 @@ def test_writes_read_what_they_answer_with_in_a_fixed_number_of_queries(api, mak
     answer = submitted.get_json()
     assert [entry["user"]["id"] for entry in answer["history"]] == [world.secretary.id, world.lead.id, world.lead.id]
     assert answer["criterion_codes"] == ["a", "b"] and len(answer["coordinating_bodies"]) == 2
-    # the token, the caller's bodies (an assignee acts for them), the task with its bodies and criteria, and the
-    # history with its users
-    assert second == first == 4
+    # the token, the caller's bodies (an assignee acts for them), the task with its lead body and criteria, its
+    # coordinating bodies, and the history with its users
+    assert second == first == 5
 
 
 # --- editing --------------------------------------------------------------------------------------
