@@ -1,4 +1,5 @@
 """JSON shapes of tasks, progress reports, attachments and extension requests (API.md, "Tasks")."""
+import functools
 from datetime import date
 
 import marshmallow as ma
@@ -142,7 +143,15 @@ def task_payloads(task_ids: list[int], as_of: date | None = None) -> list[orjson
     even from plain rows, took a report as long as its queries."""
     if not task_ids:
         return []
-    as_of = as_of or today()
+    written = dict(db.session.execute(_payloads_statement(), {"as_of": as_of or today(), "task_ids": task_ids}).all())
+    return [orjson.Fragment(written[task_id]) for task_id in task_ids if task_id in written]
+
+
+@functools.cache
+def _payloads_statement() -> sa.Select:
+    """(id, payload JSON) of the tasks of the parameter `task_ids` as of the parameter `as_of`: built once, since
+    building a statement this size cost a tenth of running it."""
+    as_of = sa.bindparam("as_of", type_=sa.Date)
     coordinating = (sa.select(Body.id, Body.name, Body.unit_id)
                     .join(task_coordinating_bodies, task_coordinating_bodies.c.body_id == Body.id)
                     .where(task_coordinating_bodies.c.task_id == Task.id).order_by(Body.id)
@@ -163,15 +172,13 @@ def task_payloads(task_ids: list[int], as_of: date | None = None) -> list[orjson
                                       .scalar_subquery()),
         "status": sa.func.lower(sa.cast(Task.status, sa.String)), "progress": Task.progress,
         "status_category": categories.status_category(as_of),
-        "overdue_days": sa.case((categories.is_overdue(as_of), epoch_days(sa.literal(as_of, sa.Date))
-                                 - epoch_days(Task.due_date)), else_=0),
+        "overdue_days": sa.case((categories.is_overdue(as_of), epoch_days(as_of) - epoch_days(Task.due_date)),
+                                else_=0),
         "assigned_on": Task.assigned_on, "submitted_on": Task.submitted_on, "completed_on": Task.completed_on,
         "version": Task.version, "created_at": local_iso(Task.created_at), "updated_at": local_iso(Task.updated_at),
     })
-    written = dict(db.session.execute(
-        sa.select(Task.id, sa.cast(payload, sa.Text)).join(Body, Body.id == Task.lead_body_id)
-        .where(in_ids(Task.id, task_ids))).all())
-    return [orjson.Fragment(written[task_id]) for task_id in task_ids if task_id in written]
+    return (sa.select(Task.id, sa.cast(payload, sa.Text)).join(Body, Body.id == Task.lead_body_id)
+            .where(in_ids(Task.id, name="task_ids")))
 
 
 def _day(value: date | None) -> str | None:
