@@ -33,8 +33,12 @@ def subtree_unit_ids(unit) -> list[int]:
     from ntm_tasks.extensions import db
 
     # Through the connection: the ORM's handling of a thousand plain ids cost more than the query.
-    return list(db.session.connection().scalars(
-        sa.select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
+    return list(db.session.connection().scalars(sa.select(Unit.id).where(_in_subtree(unit))))
+
+
+def _in_subtree(unit):
+    """SQL condition: the unit row is `unit` or lies below it."""
+    return Unit.path.startswith(unit.path, autoescape=True)
 
 
 def subtree_filter_ids(unit) -> list[int] | None:
@@ -42,8 +46,7 @@ def subtree_filter_ids(unit) -> list[int] | None:
     of its own): its filter would keep every row, at the cost of testing a thousand ids on each."""
     from ntm_tasks.extensions import db
 
-    within = Unit.path.startswith(unit.path, autoescape=True)
-    held, every = db.session.execute(sa.select(sa.func.count().filter(within), sa.func.count())).one()
+    held, every = db.session.execute(sa.select(sa.func.count().filter(_in_subtree(unit)), sa.func.count())).one()
     return None if held == every else subtree_unit_ids(unit)
 
 

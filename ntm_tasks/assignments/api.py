@@ -32,6 +32,10 @@ class TaskUploadSchema(BaseSchema):
 
 # --- loading what the caller may see --------------------------------------------------------------
 
+# Joined to the task but its coordinating bodies: SQLite reads a join through their link table for every task.
+SHOWN = (joinedload(Task.lead_body), joinedload(Task.criteria), selectinload(Task.coordinating_bodies))
+
+
 def visible_task(task_id: int, shown: bool = False) -> Task:
     """The task if the caller may see it, else 404; `shown`: read with what its payload shows (bodies, criteria)
     in two queries, where each would otherwise cost a round trip of its own."""
@@ -39,28 +43,25 @@ def visible_task(task_id: int, shown: bool = False) -> Task:
     return perm.require_visible(task, task is not None and perm.can_view_task(actor(), task))
 
 
-# Joined to the task but its coordinating bodies: SQLite reads a join through their link table for every task.
-SHOWN = (joinedload(Task.lead_body), joinedload(Task.criteria), selectinload(Task.coordinating_bodies))
-
-
 def _visible_meeting(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     return perm.require_visible(meeting, meeting is not None and perm.can_view_meeting(actor(), meeting))
 
 
-def _body(body_id: int | None, field: str) -> Body | None:
-    """A referenced body: 422 naming the field when it does not exist or lies out of the caller's reach (the
-    services check where it lies against the giving unit)."""
+def _body(body_id: int | None, field: str, loaded: dict[int, Body] | None = None) -> Body | None:
+    """A referenced body (from `loaded`, the bodies a request names read at once, if given): 422 naming the field
+    when it does not exist or lies out of the caller's reach (the services check where it lies against the giving
+    unit)."""
     if body_id is None:
         return None
-    body = db.session.get(Body, body_id)
+    body = loaded.get(body_id) if loaded is not None else db.session.get(Body, body_id)
     if body is None or not perm.can_name_body(actor(), body):  # out of reach reads as absent
         raise Invalid("Cơ quan không tồn tại.", {field: f"Không có cơ quan {body_id}."})
     return body
 
 
-def _bodies(body_ids, field: str) -> list[Body]:
-    return [_body(body_id, field) for body_id in dict.fromkeys(body_ids)]
+def _bodies(body_ids, field: str, loaded: dict[int, Body] | None = None) -> list[Body]:
+    return [_body(body_id, field, loaded) for body_id in dict.fromkeys(body_ids)]
 
 
 def _user(user_id: int | None) -> User | None:
@@ -74,13 +75,12 @@ def _user(user_id: int | None) -> User | None:
 
 
 def _create_args(data: dict) -> dict:
-    # The lead and coordinating bodies in one query: held here, _body's lookups find them in the session.
-    named = db.session.scalars(sa.select(Body).where(Body.id.in_([data["lead_body_id"],  # noqa: F841
-                                                                  *data["coordinating_body_ids"]]))).all()
+    named = {body.id: body for body in db.session.scalars(  # the lead and coordinating bodies in one query
+        sa.select(Body).where(Body.id.in_([data["lead_body_id"], *data["coordinating_body_ids"]])))}
     return {
-        "lead_body": _body(data["lead_body_id"], "lead_body_id"), "title": data["title"],
+        "lead_body": _body(data["lead_body_id"], "lead_body_id", named), "title": data["title"],
         "description": data["description"], "expected_output": data["expected_output"],
-        "coordinating_bodies": _bodies(data["coordinating_body_ids"], "coordinating_body_ids"),
+        "coordinating_bodies": _bodies(data["coordinating_body_ids"], "coordinating_body_ids", named),
         "due_date": data["due_date"], "recurrence": data["recurrence"], "criterion_codes": data["criterion_codes"],
         "responsible_user": _user(data["responsible_user_id"]),
     }
