@@ -81,14 +81,16 @@ def overdue_days(task: Task, as_of: date) -> int:
     return 0
 
 
-def open_counts_columns(as_of: date) -> list:
+def open_counts_columns(as_of, soon_until=None) -> list:
     """The report figures of open tasks, for rows the query has already limited to them (`is_open()` in its
-    WHERE): how many, overdue, due within DUE_SOON_DAYS, no deadline; those in progress on time are the rest. The
-    groups of category_condition, each reduced to its test of the due date: the database evaluates them for every
-    open task of a province. (Completed tasks are counted by assignments.tallies.)"""
+    WHERE): how many, overdue, due by `soon_until` (DUE_SOON_DAYS after `as_of` unless given, as for parameters
+    standing for the dates), no deadline; those in progress on time are the rest. The groups of
+    category_condition, each reduced to its test of the due date: the database evaluates them for every open task
+    of a province. (Completed tasks are counted by assignments.tallies.)"""
+    soon_until = as_of + timedelta(days=DUE_SOON_DAYS) if soon_until is None else soon_until
     return [
         sa.func.count().label("open"),
         sa.func.count().filter(Task.due_date < as_of).label(StatusCategory.IN_PROGRESS_OVERDUE.value),
-        sa.func.count().filter(Task.due_date.between(as_of, as_of + timedelta(days=DUE_SOON_DAYS))).label("due_soon"),
+        sa.func.count().filter(Task.due_date.between(as_of, soon_until)).label("due_soon"),
         sa.func.count().filter(Task.due_date.is_(None)).label("no_deadline"),
     ]

@@ -4,6 +4,7 @@
 """
 import calendar
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from ntm_tasks.db import json_array_agg, json_object, today
 from ntm_tasks.errors import Invalid, NotFound
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, BodyKind, Unit, UnitLevel
-from ntm_tasks.oversight.dashboard import COUNT_KEYS, body_figures, rank_order, scope_ids, subtree_clause, within_scope
+from ntm_tasks.oversight.dashboard import (COUNT_KEYS, body_figures, figure_params, rank_order, scope_ids,
+                                          subtree_clause, within_scope)
 
 GROUP_LABELS = {
     StatusCategory.COMPLETED_ON_TIME.value: "Hoàn thành đúng hạn",
@@ -65,14 +67,18 @@ def ranked_figures(unit_ids: list[int] | None, as_of: date) -> tuple[dict[str, i
     `by_body` ({"body": {"id", "name"}, ...the seven}). Both come from one statement and the database writes the
     array: at province scale it has thousands of rows, which cost Python more to build and encode than the
     database takes to count them."""
-    figures = body_figures(unit_ids, as_of)
+    by_body, *sums = db.session.execute(_ranked_statement(unit_ids is not None), figure_params(unit_ids, as_of)).one()
+    return {key: int(total or 0) for key, total in zip(COUNT_KEYS, sums)}, orjson.Fragment(by_body)
+
+
+@functools.cache
+def _ranked_statement(scoped: bool) -> sa.Select:
+    figures = body_figures(scoped)
     ranked = sa.select(figures).order_by(*rank_order(figures)).subquery("ranked")
-    row = db.session.execute(sa.select(
+    return sa.select(
         json_array_agg(json_object({"body": json_object({"id": ranked.c.body_id, "name": ranked.c.name}),
                                     **{key: ranked.c[key] for key in COUNT_KEYS}}), *rank_order(ranked)),
-        *(sa.func.sum(ranked.c[key]) for key in COUNT_KEYS))).one()
-    by_body, *sums = row
-    return {key: int(total or 0) for key, total in zip(COUNT_KEYS, sums)}, orjson.Fragment(by_body)
+        *(sa.func.sum(ranked.c[key]) for key in COUNT_KEYS))
 
 
 # --- the monthly report -----------------------------------------------------------------------------
