@@ -81,13 +81,18 @@ def overdue_days(task: Task, as_of: date) -> int:
     return 0
 
 
+def due_soon_until(as_of: date) -> date:
+    """The last due date that counts as "due soon" as of `as_of`."""
+    return as_of + timedelta(days=DUE_SOON_DAYS)
+
+
 def open_counts_columns(as_of, soon_until=None) -> list:
     """The report figures of open tasks, for rows the query has already limited to them (`is_open()` in its
     WHERE): how many, overdue, due by `soon_until` (DUE_SOON_DAYS after `as_of` unless given, as for parameters
     standing for the dates), no deadline; those in progress on time are the rest. The groups of
     category_condition, each reduced to its test of the due date: the database evaluates them for every open task
     of a province. (Completed tasks are counted by assignments.tallies.)"""
-    soon_until = as_of + timedelta(days=DUE_SOON_DAYS) if soon_until is None else soon_until
+    soon_until = due_soon_until(as_of) if soon_until is None else soon_until
     return [
         sa.func.count().label("open"),
         sa.func.count().filter(Task.due_date < as_of).label(StatusCategory.IN_PROGRESS_OVERDUE.value),

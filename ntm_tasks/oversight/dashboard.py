@@ -13,7 +13,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ntm_tasks.assignments.categories import DUE_SOON_DAYS, is_open, is_overdue, open_counts_columns
+from ntm_tasks.assignments.categories import due_soon_until, is_open, is_overdue, open_counts_columns
 from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
                                           TaskStatus)
 from ntm_tasks.db import bytewise, epoch_days, in_ids, strpos
@@ -93,7 +93,7 @@ class BranchFigures(NamedTuple):
 
 def figure_params(unit_ids: list[int] | None, as_of: date) -> dict:
     """The parameters of the statements built on body_figures, for a scope (scope_ids) and a date."""
-    params = {"as_of": as_of, "due_soon_until": as_of + timedelta(days=DUE_SOON_DAYS)}
+    params = {"as_of": as_of, "due_soon_until": due_soon_until(as_of)}
     return params if unit_ids is None else {**params, "unit_ids": unit_ids}
 
 

@@ -1,7 +1,7 @@
 """Web pages of the oversight package: the chair's dashboard and its charts, criteria, dossiers, reports and
 the calendar address."""
 import functools
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -161,7 +161,7 @@ def _column_filter(column: str | None, as_of: date) -> str:
         return urlencode({"category": column})
     if column == "due_soon":
         return urlencode({"category": "in_progress_on_time", "due_after": as_of.isoformat(),
-                          "due_before": (as_of + timedelta(days=categories.DUE_SOON_DAYS)).isoformat()})
+                          "due_before": categories.due_soon_until(as_of).isoformat()})
     if column == "no_deadline":
         return urlencode({"category": "in_progress_on_time", "no_deadline": "true"})
     return ""
