@@ -53,9 +53,9 @@ def is_behind_schedule(task: Task, as_of: date) -> bool:
     return bool(behind_schedule(task.progress, (as_of - task.assigned_on).days, total))
 
 
-def behind_schedule_clause(as_of: date):
-    """SQL condition: the same rule as is_behind_schedule()."""
-    as_of_days = (as_of - date(1970, 1, 1)).days
+def behind_schedule_clause(as_of):
+    """SQL condition: the same rule as is_behind_schedule(), as of a date (a parameter standing for one)."""
+    as_of_days = epoch_days(as_of)
     start, end = epoch_days(Task.assigned_on), epoch_days(Task.due_date)
     return sa.and_(
         Task.status.in_(OPEN_STATUSES), Task.assigned_on.is_not(None), Task.due_date >= as_of,
@@ -129,13 +129,19 @@ def rank_order(figures: sa.Subquery) -> tuple:
     return figures.c.in_progress_overdue.desc(), bytewise(figures.c.unit_path), figures.c.body_id
 
 
+def _run(statement: sa.Select, params: dict | None = None) -> list[sa.Row]:
+    """The rows of a statement that loads no ORM entities, run on the session's connection: the ORM's handling of
+    such a statement cost a fifth of a millisecond each, and the page runs ten (it reads only, so there is nothing
+    to flush first)."""
+    return db.session.connection().execute(statement, params).all()
+
+
 def branch_counts(unit: Unit | None, unit_ids: list[int] | None, as_of: date) -> dict[int | None, BranchFigures]:
     """{id of the unit right below `unit` whose branch holds the bodies: BranchFigures}, None for the unit's own
     bodies: body_figures added up per branch by the database (a province has seven thousand bodies in a thousand
     units), the set the totals and the units' table derive from. `unit_ids` is scope_ids(unit)."""
     below_from = len(unit.path if unit is not None else "/") + 1
-    rows = db.session.execute(_branch_statement(unit_ids is not None),
-                              {**figure_params(unit_ids, as_of), "below_from": below_from}).all()
+    rows = _run(_branch_statement(unit_ids is not None), {**figure_params(unit_ids, as_of), "below_from": below_from})
     return {int(child) if child else None: BranchFigures(bodies, tuple(map(int, sums))) for child, bodies, *sums in rows}
 
 
@@ -173,7 +179,7 @@ def totals(per_branch: dict[int | None, BranchFigures]) -> dict[str, int]:
 def counts_by_body(unit_ids: list[int] | None, as_of: date, limit: int | None = None) -> list[dict]:
     """[{"body": Body, "counts": {...}}] for the lead bodies of the scope with counted tasks, in rank_order (the
     first `limit`), ranked by the database; only the bodies returned are loaded."""
-    rows = db.session.execute(_ranked_statement(unit_ids is not None, limit), figure_params(unit_ids, as_of)).all()
+    rows = _run(_ranked_statement(unit_ids is not None, limit), figure_params(unit_ids, as_of))
     bodies = {b.id: b for b in db.session.scalars(
         sa.select(Body).options(joinedload(Body.unit)).where(in_ids(Body.id, [row[0] for row in rows])))}
     return [{"body": bodies[body_id], "counts": _named(tuple(figures))} for body_id, *figures in rows]
@@ -186,11 +192,12 @@ def _ranked_statement(scoped: bool, limit: int | None) -> sa.Select:
             .order_by(*rank_order(figures)).limit(limit))
 
 
-def child_units(unit: Unit | None) -> list[Unit]:
-    """The units right below `unit` (the provinces for the whole tree), merged ones left out."""
+def child_units(unit: Unit | None) -> list[sa.Row]:
+    """The units right below `unit` (the provinces for the whole tree), merged ones left out: their id, name and
+    level, what the table and chart of units show (rows, not loaded units: a province has a hundred and seventy)."""
     parent_clause = Unit.parent_id.is_(None) if unit is None else Unit.parent_id == unit.id
-    return list(db.session.scalars(
-        sa.select(Unit).where(parent_clause, Unit.is_archived.is_(False)).order_by(Unit.name)))
+    return _run(sa.select(Unit.id, Unit.name, Unit.level).where(parent_clause, Unit.is_archived.is_(False))
+                .order_by(Unit.name))
 
 
 def counts_by_child(unit: Unit | None, per_branch: dict[int | None, BranchFigures]) -> tuple[dict | None, list[dict]]:
@@ -206,17 +213,49 @@ def counts_by_child(unit: Unit | None, per_branch: dict[int | None, BranchFigure
              for c in children])
 
 
-def _first_keys(query, key, limit: int, with_total: bool = True) -> tuple[list[int], int]:
-    """The keys of the first `limit` rows of `query` and how many rows there are in all (`with_total`; a window
-    count, so one pass), read through the covering indexes: the rows themselves are loaded only for the page."""
-    if not with_total:
-        return list(db.session.scalars(query.with_only_columns(key).limit(limit))), 0
-    rows = db.session.execute(query.with_only_columns(key, sa.func.count().over()).limit(limit)).all()
+class _Lists(NamedTuple):
+    overdue: sa.Select
+    upcoming: sa.Select
+    submitted: sa.Select
+    behind: sa.Select
+    extensions: sa.Select
+
+
+@functools.cache
+def _list_statements(scoped: bool, limit: int) -> _Lists:
+    """The keys of the first `limit` rows of each list and (a window count, so one pass) how many rows it has in
+    all, read through the covering indexes: the rows themselves are loaded only for the page. The overdue list
+    has no count of its own: its tasks are counted with the figures. Built once, run with list_params (the date
+    and the scope's unit ids; every unit unless `scoped`): building the five cost a millisecond a request."""
+    as_of = sa.bindparam("as_of", type_=sa.Date)
+    scope = in_ids(Task.lead_unit_id, name="unit_ids") if scoped else sa.true()
+
+    def first(key, *conditions, order, total: bool = True, join=None):
+        query = sa.select(key, *([sa.func.count().over()] if total else []))
+        return (query if join is None else query.join(*join)).where(scope, *conditions).order_by(*order).limit(limit)
+
+    by_due_date = (Task.due_date, Task.id)
+    return _Lists(
+        overdue=first(Task.id, is_overdue(as_of), order=by_due_date, total=False),
+        upcoming=first(Task.id, Task.status.in_(OPEN_STATUSES), Task.due_date >= as_of,
+                       Task.due_date <= sa.bindparam("upcoming_until", type_=sa.Date), order=by_due_date),
+        submitted=first(Task.id, Task.status == TaskStatus.SUBMITTED, order=(Task.submitted_on, Task.id)),
+        behind=first(Task.id, behind_schedule_clause(as_of), order=by_due_date),
+        extensions=first(ExtensionRequest.id, ExtensionRequest.status == ExtensionStatus.PENDING,
+                         Task.status.in_(OPEN_STATUSES), join=(Task, Task.id == ExtensionRequest.task_id),
+                         order=(ExtensionRequest.created_at, ExtensionRequest.id)),
+    )
+
+
+def list_params(unit_ids: list[int] | None, as_of: date) -> dict:
+    """The parameters of _list_statements for a scope (scope_ids) and a date."""
+    params = {"as_of": as_of, "upcoming_until": as_of + timedelta(days=UPCOMING_DAYS)}
+    return params if unit_ids is None else {**params, "unit_ids": unit_ids}
+
+
+def _keys_and_total(statement, params) -> tuple[list[int], int]:
+    rows = _run(statement, params)
     return [row[0] for row in rows], (rows[0][1] if rows else 0)
-
-
-def _task_keys(condition, order, limit: int, with_total: bool = True) -> tuple[list[int], int]:
-    return _first_keys(sa.select(Task).where(condition).order_by(*order, Task.id), Task.id, limit, with_total)
 
 
 def _tasks_by_id(ids) -> dict[int, Task]:
@@ -250,28 +289,22 @@ class Dashboard:
 def build_dashboard(unit: Unit | None, as_of: date, limit: int = LIST_LIMIT) -> Dashboard:
     """Everything the chair's page shows for `unit` and the units below it, as of a date."""
     unit_ids = scope_ids(unit)
-    scope = within_scope(Task.lead_unit_id, unit_ids)
     per_branch = branch_counts(unit, unit_ids, as_of)
     own, by_child = counts_by_child(unit, per_branch)
     board = Dashboard(unit=unit, as_of=as_of, totals=totals(per_branch),
                       by_body=counts_by_body(unit_ids, as_of, BODY_ROWS),
                       body_count=sum(row.bodies for row in per_branch.values()), own=own, by_child=by_child)
 
-    overdue, _ = _task_keys(sa.and_(scope, is_overdue(as_of)), [Task.due_date], limit, with_total=False)
+    lists, params = _list_statements(unit_ids is not None, limit), list_params(unit_ids, as_of)
+    overdue = [row[0] for row in _run(lists.overdue, params)]
     board.overdue_count = board.totals["in_progress_overdue"]  # the same tasks, counted with the figures
-    upcoming, board.upcoming_count = _task_keys(
-        sa.and_(scope, Task.status.in_(OPEN_STATUSES), Task.due_date >= as_of,
-                Task.due_date <= as_of + timedelta(days=UPCOMING_DAYS)), [Task.due_date], limit)
-    submitted, board.submitted_count = _task_keys(sa.and_(scope, Task.status == TaskStatus.SUBMITTED),
-                                                  [Task.submitted_on], limit)
-    behind, board.behind_count = _task_keys(sa.and_(scope, behind_schedule_clause(as_of)), [Task.due_date], limit)
+    upcoming, board.upcoming_count = _keys_and_total(lists.upcoming, params)
+    submitted, board.submitted_count = _keys_and_total(lists.submitted, params)
+    behind, board.behind_count = _keys_and_total(lists.behind, params)
     tasks = _tasks_by_id({*overdue, *upcoming, *submitted, *behind})
     board.overdue, board.upcoming, board.submitted, board.behind = (
         [tasks[task_id] for task_id in ids] for ids in (overdue, upcoming, submitted, behind))
-    extensions, board.extensions_count = _first_keys(
-        sa.select(ExtensionRequest).join(Task, Task.id == ExtensionRequest.task_id)
-        .where(scope, ExtensionRequest.status == ExtensionStatus.PENDING, Task.status.in_(OPEN_STATUSES))
-        .order_by(ExtensionRequest.created_at, ExtensionRequest.id), ExtensionRequest.id, limit)
+    extensions, board.extensions_count = _keys_and_total(lists.extensions, params)
     requests = {request.id: request for request in db.session.scalars(
         sa.select(ExtensionRequest).where(ExtensionRequest.id.in_(extensions))
         .options(joinedload(ExtensionRequest.task).joinedload(Task.lead_body)))}

@@ -71,7 +71,6 @@ def _logged_in():
 @bp.context_processor
 def _helpers():
     return {"column_labels": COLUMN_LABELS, "columns": COLUMNS, "task_list_url": task_list_url,
-            "figure_cells": figure_cells, "dashboard_url": dashboard_url,
             "dossier_status_labels": DOSSIER_STATUS_LABELS, "dossier_kind_labels": DOSSIER_KIND_LABELS,
             "dossier_action_labels": DOSSIER_ACTION_LABELS, "dossier_history_labels": DOSSIER_HISTORY_LABELS,
             "set_kind_labels": SET_KIND_LABELS,
@@ -102,20 +101,19 @@ def _url_before_id(endpoint: str, argument: str) -> str | None:
 
 def task_list_url(unit=None, body=None, column: str | None = None, as_of: date | None = None) -> str:
     """The task list filtered to the tasks behind one figure of the dashboard."""
-    return _with_column(_row_url(unit, body), column, as_of)
+    return _with_column(_row_url(_task_list_base(), unit, body), column, as_of)
 
 
-def _row_url(unit=None, body=None) -> str:
-    """The task list filtered to one unit's or body's tasks. A province's dashboard links a thousand figures: the
-    route is built once per request, each column's filter once per column and day (_column_filter), and only the
-    ids (plain numbers) change from link to link."""
-    if "task_list_base" not in g:
-        g.task_list_base = (url_for("assignments.index") if "assignments.index" in current_app.view_functions
-                            else "/tasks")
-    args = [f"unit_id={unit.id}"] if unit is not None else []
+def _task_list_base() -> str:
+    return url_for("assignments.index") if "assignments.index" in current_app.view_functions else "/tasks"
+
+
+def _row_url(base: str, unit=None, body=None) -> str:
+    """The task list filtered to one unit's or body's tasks."""
+    args = [f"unit_id={unit.id:d}"] if unit is not None else []
     if body is not None:
-        args.append(f"body_id={body.id}")
-    return g.task_list_base + ("?" + "&".join(args) if args else "")
+        args.append(f"body_id={body.id:d}")
+    return base + ("?" + "&".join(args) if args else "")
 
 
 def _with_column(url: str, column: str | None, as_of: date | None) -> str:
@@ -123,26 +121,44 @@ def _with_column(url: str, column: str | None, as_of: date | None) -> str:
     return url + ("&" if "?" in url else "?") + query if query else url
 
 
-def dashboard_url(unit) -> str:
-    """The dashboard of a unit below, for each row of the units table: the route is built once per request."""
-    if "dashboard_base" not in g:
-        g.dashboard_base = url_for("oversight.dashboard")
-    return f"{g.dashboard_base}?unit_id={unit.id:d}"
+class FigureRows:
+    """The rows of the dashboard's figure tables, each figure a link to the tasks behind it. Written here rather
+    than in the template: a province's page has two hundred such rows and a thousand links, and the template's
+    loop, lookups and escaping per row cost more than the rows' queries. The routes are built and the columns'
+    filters escaped once per page; only the ids (plain numbers) and the names change from row to row."""
 
+    def __init__(self, as_of: date):
+        from ntm_tasks.web import unit_labeller
 
-def figure_cells(counts: dict, unit=None, body=None, as_of: date | None = None) -> Markup:
-    """One table row's figures, each a link to the tasks behind it. Written here rather than as a template macro:
-    a province's dashboard has two hundred such rows, and the macro's call per cell cost more than its queries.
-    The row's filter is built and escaped once, each column's filter appended to it (task_list_url's links)."""
-    row_url = str(escape(_row_url(unit, body)))
-    joiner = "&amp;" if "?" in row_url else "?"
-    cells = []
-    for key, query in _escaped_filters(as_of or today()):
-        url = row_url + joiner + query if query else row_url
-        zero = "" if counts[key] else " zero"
-        cells.append(f'<td class="text-end grp grp-{key}{zero}" data-figure="{key}">'
-                     f'<a href="{url}">{counts[key]:d}</a></td>')
-    return Markup("".join(cells))
+        self.task_list = _task_list_base()
+        self.dashboard = str(escape(url_for("oversight.dashboard")))
+        self.filters = _escaped_filters(as_of)
+        self.label = unit_labeller()
+
+    def cells(self, counts: dict, unit=None, body=None) -> Markup:
+        """One row's figures (the unit's or the body's tasks; neither: every task of the scope)."""
+        row_url = str(escape(_row_url(self.task_list, unit, body)))
+        joiner = "&amp;" if "?" in row_url else "?"
+        cells = []
+        for key, query in self.filters:
+            url = row_url + joiner + query if query else row_url
+            zero = "" if counts[key] else " zero"
+            cells.append(f'<td class="text-end grp grp-{key}{zero}" data-figure="{key}">'
+                         f'<a href="{url}">{counts[key]:d}</a></td>')
+        return Markup("".join(cells))
+
+    def body_rows(self, rows: list[dict]) -> Markup:
+        """The lead bodies' rows: [{"body", "counts"}] (counts_by_body)."""
+        return Markup("".join(f'<tr data-body-id="{row["body"].id:d}"><td>{escape(row["body"].display_name)}</td>'
+                              f'{self.cells(row["counts"], body=row["body"])}</tr>' for row in rows))
+
+    def unit_rows(self, rows: list[dict]) -> Markup:
+        """The rows of the units right below, each named by a link to its own dashboard: [{"unit", "counts"}]
+        (counts_by_child)."""
+        return Markup("".join(
+            f'<tr data-unit-id="{row["unit"].id:d}"><td><a href="{self.dashboard}?unit_id={row["unit"].id:d}">'
+            f'{escape(self.label(row["unit"]))}</a></td>{self.cells(row["counts"], unit=row["unit"])}</tr>'
+            for row in rows))
 
 
 @functools.lru_cache(maxsize=8)
@@ -221,7 +237,8 @@ def dashboard():
     as_of = today()
     board = build_dashboard(unit, as_of)
     return render_template("oversight/dashboard.html", board=board, unit=unit, as_of=as_of,
-                           unit_choices=_unit_choices(villages_near=unit), is_behind=is_behind_schedule)
+                           figure_rows=FigureRows(as_of), unit_choices=_unit_choices(villages_near=unit),
+                           is_behind=is_behind_schedule)
 
 
 def _svg(data: bytes) -> Response:
