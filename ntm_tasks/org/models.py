@@ -117,8 +117,12 @@ class Body(VersionMixin, TimestampMixin, db.Model):
 
     @property
     def display_name(self) -> str:
+        return self.name_with_unit(self.name, self.unit.name)
+
+    @staticmethod
+    def name_with_unit(name: str, unit_name: str) -> str:
         """The name with its unit, as lists across units need it: "Ủy ban nhân dân xã - Hoằng Trung"."""
-        return f"{self.name} - {self.unit.name}"
+        return f"{name} - {unit_name}"
 
 
 class User(UserMixin, VersionMixin, TimestampMixin, db.Model):
