@@ -4,6 +4,7 @@ from datetime import date, datetime
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from ntm_tasks.db import local
 from ntm_tasks.extensions import db, login_manager
@@ -33,7 +34,8 @@ def load_user(user_id: str):
     raw_id, _, epoch = user_id.partition(":")
     if not raw_id.isdigit() or not epoch.isdigit():
         return None
-    user = db.session.get(User, int(raw_id))
+    # With its unit (every page's scope reads it): one round trip, not two.
+    user = db.session.get(User, int(raw_id), options=[joinedload(User.unit)])
     if user is None or user.session_epoch != int(epoch) or not user.is_active:
         return None
     return user
