@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from ntm_tasks.assignments.categories import due_soon_until, is_open, is_overdue, open_counts_columns
 from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
@@ -177,12 +176,26 @@ def totals(per_branch: dict[int | None, BranchFigures]) -> dict[str, int]:
     return _named(_sum(row.figures for row in per_branch.values()))
 
 
+class BodyRef(NamedTuple):
+    """What the table and chart of lead bodies show of a body: read as a row, not loaded as a body with its unit."""
+    id: int
+    name: str
+    short_name: str | None
+    unit_id: int
+    unit_name: str
+
+    @property
+    def display_name(self) -> str:
+        return Body.name_with_unit(self.name, self.unit_name)
+
+
 def counts_by_body(unit_ids: list[int] | None, as_of: date, limit: int | None = None) -> list[dict]:
-    """[{"body": Body, "counts": {...}}] for the lead bodies of the scope with counted tasks, in rank_order (the
-    first `limit`), ranked by the database; only the bodies returned are loaded."""
+    """[{"body": BodyRef, "counts": {...}}] for the lead bodies of the scope with counted tasks, in rank_order (the
+    first `limit`), ranked by the database; only the bodies returned are read."""
     rows = _run(_ranked_statement(unit_ids is not None, limit), figure_params(unit_ids, as_of))
-    bodies = {b.id: b for b in db.session.scalars(
-        sa.select(Body).options(joinedload(Body.unit)).where(in_ids(Body.id, [row[0] for row in rows])))}
+    bodies = {row[0]: BodyRef(*row) for row in _run(
+        sa.select(Body.id, Body.name, Body.short_name, Body.unit_id, Unit.name).join(Unit, Unit.id == Body.unit_id)
+        .where(in_ids(Body.id, [row[0] for row in rows])))}
     return [{"body": bodies[body_id], "counts": _named(tuple(figures))} for body_id, *figures in rows]
 
 
@@ -279,6 +292,15 @@ class ListedTask(NamedTuple):
     meeting: MeetingRef | None
 
 
+class ListedExtension(NamedTuple):
+    """A pending extension request as the page lists it, with its task."""
+    id: int
+    task: ListedTask
+    previous_due_date: date | None
+    requested_due_date: date
+    reason: str
+
+
 def _listed_tasks(ids) -> dict[int, ListedTask]:
     """The tasks the lists show, in one query for all the lists."""
     rows = _run(sa.select(Task.id, Task.title, Task.status, Task.due_date, Task.assigned_on, Task.submitted_on,
@@ -304,7 +326,7 @@ class Dashboard:
     upcoming_count: int = 0
     submitted: list[ListedTask] = field(default_factory=list)
     submitted_count: int = 0
-    extensions: list = field(default_factory=list)
+    extensions: list[ListedExtension] = field(default_factory=list)
     extensions_count: int = 0
     behind: list[ListedTask] = field(default_factory=list)
     behind_count: int = 0
@@ -325,12 +347,14 @@ def build_dashboard(unit: Unit | None, as_of: date, limit: int = LIST_LIMIT) -> 
     upcoming, board.upcoming_count = _keys_and_total(lists.upcoming, params)
     submitted, board.submitted_count = _keys_and_total(lists.submitted, params)
     behind, board.behind_count = _keys_and_total(lists.behind, params)
-    tasks = _listed_tasks({*overdue, *upcoming, *submitted, *behind})
+    extensions, board.extensions_count = _keys_and_total(lists.extensions, params)
+    requests = {row.id: row for row in _run(
+        sa.select(ExtensionRequest.id, ExtensionRequest.task_id, ExtensionRequest.previous_due_date,
+                  ExtensionRequest.requested_due_date, ExtensionRequest.reason)
+        .where(in_ids(ExtensionRequest.id, extensions)))}
+    tasks = _listed_tasks({*overdue, *upcoming, *submitted, *behind, *(row.task_id for row in requests.values())})
     board.overdue, board.upcoming, board.submitted, board.behind = (
         [tasks[task_id] for task_id in ids] for ids in (overdue, upcoming, submitted, behind))
-    extensions, board.extensions_count = _keys_and_total(lists.extensions, params)
-    requests = {request.id: request for request in db.session.scalars(
-        sa.select(ExtensionRequest).where(ExtensionRequest.id.in_(extensions))
-        .options(joinedload(ExtensionRequest.task).joinedload(Task.lead_body)))}
-    board.extensions = [requests[request_id] for request_id in extensions]
+    board.extensions = [ListedExtension(request_id, tasks[requests[request_id].task_id],
+                                        *requests[request_id][2:]) for request_id in extensions]
     return board

@@ -274,7 +274,7 @@ def chart(name):
     elif name == "bodies":
         def label(body):
             name = body.short_name or body.name
-            return name if unit is not None and body.unit_id == unit.id else f"{name} ({body.unit.name})"
+            return name if unit is not None and body.unit_id == unit.id else f"{name} ({body.unit_name})"
 
         rows = [(label(r["body"]), r["counts"]) for r in counts_by_body(unit_ids, as_of, BODY_ROWS)]
         data = charts.stacked_chart(rows, labels, _("Theo cơ quan chủ trì"))

@@ -60,6 +60,10 @@ def test_the_chair_sees_every_figure(client, login, make, world):
     assert _task_ids(page, "overdue") == [t["overdue_old"].id, t["overdue"].id, t["village"].id]
     assert re.findall(r'data-overdue-days="(\d+)"', page) == ["30", "10", "5"]
     assert world.meeting.title in page  # which meeting each overdue task came from
+    row = re.search(rf'<tr data-task-id="{t["overdue_old"].id}">(.*?)</tr>', page, re.S).group(1)
+    assert f'href="/tasks/{t["overdue_old"].id}"' in row and html.escape(t["overdue_old"].title) in row
+    assert f"<td>{html.escape(world.ubnd.display_name)}</td>" in row  # the lead body, with its unit
+    assert f'href="/meetings/{world.meeting.id}"' in row and "16/05/2026" in row and "30%" in row
     assert _count(page, "upcoming") == 2
     assert _task_ids(page, "upcoming") == [t["due_soon"].id, t["submitted"].id]
     assert _count(page, "behind") == 1 and _task_ids(page, "behind") == [t["behind"].id]
