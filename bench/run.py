@@ -680,14 +680,16 @@ def main(argv: list[str] | None = None) -> int:
         if len(plan.transition_tasks) * 2 < rounds:
             log(f"only {len(plan.transition_tasks)} tasks in status assigned: transition will report errors")
         db.session.remove()
-        # The floor is the SQL the app itself runs for the path (captured from a warm request), replayed bare
-        # beside the path's one-client level.
-        floor_sql = {}
-        for name, call in floor_calls(app, plan, args.password).items():
-            call()
-            floor_sql[name] = captured_sql(engine, call)
         queue = app.config.get("RQ_QUEUE", "default")
-        engine.dispose()
+    # The floor is the SQL the app itself runs for the path (captured from a warm request), replayed bare beside
+    # the path's one-client level. The requests are captured outside any app context, each in one of its own as
+    # gunicorn serves them: inside one, the session's identity map would answer the account's and the unit's
+    # lookups, and their statements would be missing from the floor.
+    floor_sql = {}
+    for name, call in floor_calls(app, plan, args.password).items():
+        call()
+        floor_sql[name] = captured_sql(engine, call)
+    engine.dispose()
 
     processes, problems = Processes(), []
     env = {**os.environ, "DATABASE_URL": args.database_url, "SECRET_KEY": secrets.token_hex(32)}
