@@ -6,7 +6,7 @@ An assignee sees the tasks of their bodies (lead or coordinating) and the meetin
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ntm_tasks.db import in_ids
+from ntm_tasks.db import in_ids, plain_rows
 from ntm_tasks.errors import Forbidden, NotFound
 from ntm_tasks.org.models import Role, Unit
 
@@ -30,10 +30,7 @@ def subtree_unit_ids(unit) -> list[int]:
     holds: it reads a commune's few through the indexes on unit columns and scans for a province's thousand,
     where for a subquery it can only guess (SQLite then probed every unit of a province, one index at a time).
     """
-    from ntm_tasks.extensions import db
-
-    # Through the connection: the ORM's handling of a thousand plain ids cost more than the query.
-    return list(db.session.connection().scalars(sa.select(Unit.id).where(_in_subtree(unit))))
+    return [unit_id for unit_id, in plain_rows(sa.select(Unit.id).where(_in_subtree(unit)))]
 
 
 def _in_subtree(unit):

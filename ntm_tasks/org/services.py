@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ntm_tasks.audit import apply_changes, record
+from ntm_tasks.db import plain_rows
 from ntm_tasks.errors import Invalid
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, BodyKind, Role, Unit, UnitLevel, UnitMerge, User
@@ -211,7 +212,7 @@ def unit_rows_in_tree(root: Unit | None, villages_within: str | None = "/") -> l
         query = query.where(not_village)
     elif villages_within != "/":
         query = query.where(sa.or_(not_village, Unit.path.startswith(villages_within, autoescape=True)))
-    return db.session.connection().execute(query).all()  # plain rows: the ORM's handling of them cost as much again
+    return plain_rows(query)
 
 
 def _tree_query(root: Unit | None, *columns) -> sa.Select:

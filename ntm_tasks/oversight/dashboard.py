@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ntm_tasks.assignments.categories import due_soon_until, is_open, is_overdue, open_counts_columns
 from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
                                           TaskStatus)
-from ntm_tasks.db import bytewise, epoch_days, in_ids, strpos
+from ntm_tasks.db import bytewise, epoch_days, in_ids, plain_rows, strpos
 from ntm_tasks.extensions import db
 from ntm_tasks.meetings.models import Meeting
 from ntm_tasks.org.models import Body, Unit
@@ -129,19 +129,13 @@ def rank_order(figures: sa.Subquery) -> tuple:
     return figures.c.in_progress_overdue.desc(), bytewise(figures.c.unit_path), figures.c.body_id
 
 
-def _run(statement: sa.Select, params: dict | None = None) -> list[sa.Row]:
-    """The rows of a statement that loads no ORM entities, run on the session's connection: the ORM's handling of
-    such a statement cost a fifth of a millisecond each, and the page runs ten (it reads only, so there is nothing
-    to flush first)."""
-    return db.session.connection().execute(statement, params).all()
-
-
 def branch_counts(unit: Unit | None, unit_ids: list[int] | None, as_of: date) -> dict[int | None, BranchFigures]:
     """{id of the unit right below `unit` whose branch holds the bodies: BranchFigures}, None for the unit's own
     bodies: body_figures added up per branch by the database (a province has seven thousand bodies in a thousand
     units), the set the totals and the units' table derive from. `unit_ids` is scope_ids(unit)."""
     below_from = len(unit.path if unit is not None else "/") + 1
-    rows = _run(_branch_statement(unit_ids is not None), {**figure_params(unit_ids, as_of), "below_from": below_from})
+    rows = plain_rows(_branch_statement(unit_ids is not None),
+                      {**figure_params(unit_ids, as_of), "below_from": below_from})
     return {int(child) if child else None: BranchFigures(bodies, tuple(map(int, sums))) for child, bodies, *sums in rows}
 
 
@@ -192,8 +186,8 @@ class BodyRef(NamedTuple):
 def counts_by_body(unit_ids: list[int] | None, as_of: date, limit: int | None = None) -> list[dict]:
     """[{"body": BodyRef, "counts": {...}}] for the lead bodies of the scope with counted tasks, in rank_order (the
     first `limit`), ranked by the database; only the bodies returned are read."""
-    rows = _run(_ranked_statement(unit_ids is not None, limit), figure_params(unit_ids, as_of))
-    bodies = {row[0]: BodyRef(*row) for row in _run(
+    rows = plain_rows(_ranked_statement(unit_ids is not None, limit), figure_params(unit_ids, as_of))
+    bodies = {row[0]: BodyRef(*row) for row in plain_rows(
         sa.select(Body.id, Body.name, Body.short_name, Body.unit_id, Unit.name).join(Unit, Unit.id == Body.unit_id)
         .where(in_ids(Body.id, [row[0] for row in rows])))}
     return [{"body": bodies[body_id], "counts": _named(tuple(figures))} for body_id, *figures in rows]
@@ -210,7 +204,7 @@ def child_units(unit: Unit | None) -> list[sa.Row]:
     """The units right below `unit` (the provinces for the whole tree), merged ones left out: their id, name and
     level, what the table and chart of units show (rows, not loaded units: a province has a hundred and seventy)."""
     parent_clause = Unit.parent_id.is_(None) if unit is None else Unit.parent_id == unit.id
-    return _run(sa.select(Unit.id, Unit.name, Unit.level).where(parent_clause, Unit.is_archived.is_(False))
+    return plain_rows(sa.select(Unit.id, Unit.name, Unit.level).where(parent_clause, Unit.is_archived.is_(False))
                 .order_by(Unit.name))
 
 
@@ -268,7 +262,7 @@ def list_params(unit_ids: list[int] | None, as_of: date) -> dict:
 
 
 def _keys_and_total(statement, params) -> tuple[list[int], int]:
-    rows = _run(statement, params)
+    rows = plain_rows(statement, params)
     return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
@@ -303,7 +297,7 @@ class ListedExtension(NamedTuple):
 
 def _listed_tasks(ids) -> dict[int, ListedTask]:
     """The tasks the lists show, in one query for all the lists."""
-    rows = _run(sa.select(Task.id, Task.title, Task.status, Task.due_date, Task.assigned_on, Task.submitted_on,
+    rows = plain_rows(sa.select(Task.id, Task.title, Task.status, Task.due_date, Task.assigned_on, Task.submitted_on,
                           Task.progress, Body.name, Unit.name, Meeting.id, Meeting.title, Meeting.held_at)
                 .join(Body, Body.id == Task.lead_body_id).join(Unit, Unit.id == Body.unit_id)
                 .outerjoin(Meeting, Meeting.id == Task.meeting_id).where(in_ids(Task.id, ids)))
@@ -342,13 +336,13 @@ def build_dashboard(unit: Unit | None, as_of: date, limit: int = LIST_LIMIT) -> 
                       body_count=sum(row.bodies for row in per_branch.values()), own=own, by_child=by_child)
 
     lists, params = _list_statements(unit_ids is not None, limit), list_params(unit_ids, as_of)
-    overdue = [row[0] for row in _run(lists.overdue, params)]
+    overdue = [row[0] for row in plain_rows(lists.overdue, params)]
     board.overdue_count = board.totals["in_progress_overdue"]  # the same tasks, counted with the figures
     upcoming, board.upcoming_count = _keys_and_total(lists.upcoming, params)
     submitted, board.submitted_count = _keys_and_total(lists.submitted, params)
     behind, board.behind_count = _keys_and_total(lists.behind, params)
     extensions, board.extensions_count = _keys_and_total(lists.extensions, params)
-    requests = {row.id: row for row in _run(
+    requests = {row.id: row for row in plain_rows(
         sa.select(ExtensionRequest.id, ExtensionRequest.task_id, ExtensionRequest.previous_due_date,
                   ExtensionRequest.requested_due_date, ExtensionRequest.reason)
         .where(in_ids(ExtensionRequest.id, extensions)))}

@@ -110,6 +110,9 @@ def test_a_province_viewer_sees_every_commune(client, login, make, world):
     assert client.get(f"/dashboard?unit_id={world.commune2.id}").status_code == 200
     assert client.get(f"/dashboard?unit_id={world.other_commune.id}").status_code == 404
     assert client.get(f"/dashboard/charts/groups.svg?unit_id={world.other_province.id}").status_code == 404
+    bodies = client.get("/dashboard/charts/bodies.svg").get_data(as_text=True)
+    assert f"({world.commune.name})" in bodies  # the bodies of the units below are named with their unit
+    assert f'<td>{html.escape(world.ubnd.display_name)}</td>' in page  # and so in the table
 
 
 def test_refusals(client, login, make, world):
@@ -242,5 +245,9 @@ def test_unit_picker_lists_villages_only_near_the_unit_shown(client, login, make
     assert {world.province.id, world.commune.id, world.commune2.id} <= province
     assert not {world.village.id, village2.id} & province
     assert world.village.id in options(f"/dashboard?unit_id={world.commune.id}")
+    page = client.get(f"/dashboard?unit_id={world.commune.id}").get_data(as_text=True)
+    assert re.findall(r'<option value="(\d+)" selected>', page) == [str(world.commune.id)]  # the unit shown
+    assert re.search(rf'<option value="{world.village.id}">[^<]*{re.escape(html.escape(world.village.name))}</option>',
+                     page)
     assert village2.id not in options(f"/dashboard?unit_id={world.village.id}")
     assert {world.village.id, village2.id} <= options("/dossiers/new")  # a dossier may come from any village
