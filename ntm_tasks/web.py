@@ -2,7 +2,9 @@
 from datetime import date, datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations, gettext
+from jinja2 import pass_context
+from markupsafe import Markup
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -25,7 +27,21 @@ def init_web(app: Flask) -> None:
         from ntm_tasks.db import today
 
         return {"today": today(), "get_locale": get_locale, "nav_items": nav_items, "role_label": role_label, "unit_label": unit_label,
-                "view_functions": app.view_functions}
+                "view_functions": app.view_functions, **page_gettext(get_translations())}
+
+
+def page_gettext(translations) -> dict:
+    """The templates' `_()` and `gettext()` for one page, bound to the translations in force when the page is rendered (inside
+    `force_locale` too): Flask-Babel's own looks them up anew for each string, a third of a dashboard's
+    rendering. Jinja's newstyle gettext otherwise: autoescaped, and always a format string."""
+    @pass_context
+    def page_gettext(context, message: str, **variables):
+        text = translations.gettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables if "%" in text else text  # formatting text without a % changes nothing
+
+    return {"_": page_gettext, "gettext": page_gettext}
 
 
 @login_manager.user_loader

@@ -129,3 +129,18 @@ def test_chair_landing_page_in_english_with_dd_mm_yyyy_dates(app, make, login):
     # Dates keep the Vietnamese day/month/year order in English.
     assert "figures as of 05/03/2026" in html
     assert "20/02/2026" in html and "02/20/2026" not in html and "2026-02-20" not in html
+
+
+def test_page_gettext_follows_the_locale_of_the_render_escapes_and_formats(app):
+    """The templates' `_()` is bound once per page to the translations in force when the page is rendered."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Tổng quan') }}|{{ _('%(n)s ngày', n=n) }}|{{ gettext('Quá hạn') }}|{{ _('100%% tiêu chí') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page, n="<b>") == "Tổng quan|&lt;b&gt; ngày|Quá hạn|100% tiêu chí"
+        with force_locale("en"):
+            assert render_template_string(page, n=3) == "Overview|3 day(s)|Overdue|100% tiêu chí"
+        assert render_template_string("{{ _('Tổng quan') }}") == "Tổng quan"
+        assert render_template_string("{% autoescape false %}{{ _('%(n)s ngày', n=n) }}{% endautoescape %}",
+                                      n="<b>") == "<b> ngày"
