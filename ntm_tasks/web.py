@@ -3,9 +3,9 @@ from datetime import date, datetime
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_translations, gettext
+from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 from markupsafe import Markup
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ntm_tasks.db import local

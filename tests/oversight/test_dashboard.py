@@ -251,3 +251,29 @@ def test_unit_picker_lists_villages_only_near_the_unit_shown(client, login, make
                      page)
     assert village2.id not in options(f"/dashboard?unit_id={world.village.id}")
     assert {world.village.id, village2.id} <= options("/dossiers/new")  # a dossier may come from any village
+
+
+def test_list_pieces_link_escape_and_cut(app):
+    """The lists' task and meeting links and progress bars: titles escaped, a long meeting title cut at a word
+    (whole in the tooltip), the meeting's date, the bar's width class in steps of five."""
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from ntm_tasks.oversight.views import meeting_link, progress_bar, task_link
+
+    long_title = "Họp Ban chỉ đạo xây dựng nông thôn mới <mở rộng> đánh giá kết quả thực hiện các tiêu chí quý III"
+    with app.test_request_context("/dashboard"):
+        assert task_link(SimpleNamespace(id=7, title="Rà soát <tiêu chí> 17")) == \
+            '<a href="/tasks/7">Rà soát &lt;tiêu chí&gt; 17</a>'
+        link = meeting_link(SimpleNamespace(id=3, title=long_title,
+                                            held_at=datetime(2026, 5, 16, 1, 0, tzinfo=timezone.utc)))
+        cut = re.search(r'<a href="/meetings/3" title="([^"]*)">([^<]*)</a>', link)
+        assert "&lt;mở rộng&gt;" in cut.group(1) and html.unescape(cut.group(1)) == long_title
+        assert cut.group(2) == "Họp Ban chỉ đạo xây dựng nông thôn mới &lt;mở rộng&gt; đánh giá…"
+        assert link.endswith('<span class="text-muted text-nowrap">(16/05/2026)</span>')
+        assert meeting_link(SimpleNamespace(id=4, title="Họp ngắn", held_at=None)) == \
+            '<a href="/meetings/4" title="Họp ngắn">Họp ngắn</a>'
+        assert meeting_link(None) == ""
+        bar = progress_bar(33)
+        assert 'aria-valuenow="33"' in bar and "pw-30" in bar and "<small>33%</small>" in bar
+        assert "pw-100" in progress_bar(100) and "pw-0" in progress_bar(4)
