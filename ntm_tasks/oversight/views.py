@@ -285,6 +285,10 @@ def _svg(data: bytes) -> Response:
     response = Response(data, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["Cache-Control"] = "private, max-age=60"
+    # The chart depends on the session (the account's scope, the language): caches keep one copy per cookie. The
+    # pages' links also carry the language (?lang=, unread here), since browsers reuse an image by its URL
+    # alone within a tab: a switch of language showed the other language's charts for a minute.
+    response.vary.add("Cookie")
     return response
 
 

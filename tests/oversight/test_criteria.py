@@ -225,8 +225,9 @@ def test_criteria_pages(client, login, make, app):
         content_type="multipart/form-data")
     assert response.status_code == 302
     assert "4/10 tiêu chí" in client.get("/criteria").get_data(as_text=True)
-    evidence = re.search(r'href="(/assessments/\d+/evidence)"', client.get(f"/criteria/units/{commune.id}")
-                         .get_data(as_text=True)).group(1)
+    page = client.get(f"/criteria/units/{commune.id}").get_data(as_text=True)
+    evidence = re.search(r'href="(/assessments/\d+/evidence)"', page).group(1)
+    assert re.search(rf'/criteria/units/{commune.id}/trend\.svg\?[^"]*lang=vi"', page)  # a URL per language
     download = client.get(evidence)
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
     download.close()

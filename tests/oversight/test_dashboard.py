@@ -135,6 +135,19 @@ def test_charts_are_svg_with_their_own_policy(client, login, make, world):
     assert client.get("/dashboard/charts/nothing.svg").status_code == 404
 
 
+def test_charts_speak_the_session_language_and_are_cached_per_session(client, login, make, world):
+    from tests.conftest import csrf_token
+
+    login(make.user("chair", world.commune))
+    response = client.get("/dashboard/charts/bodies.svg")
+    assert "Theo cơ quan chủ trì" in response.get_data(as_text=True)
+    assert "Cookie" in response.headers["Vary"] and "private" in response.headers["Cache-Control"]
+    client.post("/language/en", data={"csrf_token": csrf_token(client, "/dashboard"), "next": "/dashboard"})
+    assert re.search(r'/dashboard/charts/bodies\.svg\?[^"]*lang=en"', client.get("/dashboard").get_data(as_text=True))
+    english = client.get("/dashboard/charts/bodies.svg").get_data(as_text=True)
+    assert "By lead body" in english and "Theo cơ quan chủ trì" not in english
+
+
 def test_whole_tree_for_an_admin_without_unit(client, login, make, world):
     login(make.user("admin"))
     page = client.get("/dashboard").get_data(as_text=True)
