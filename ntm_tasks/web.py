@@ -26,14 +26,14 @@ def init_web(app: Flask) -> None:
     def _inject():
         from ntm_tasks.db import today
 
-        return {"today": today(), "get_locale": get_locale, "nav_items": nav_items, "role_label": role_label, "unit_label": unit_label,
-                "view_functions": app.view_functions, **page_gettext(get_translations())}
+        return {"today": today(), "get_locale": get_locale, "nav_items": nav_items, "role_label": role_label,
+                "unit_label": unit_label, "view_functions": app.view_functions, **page_gettext(get_translations())}
 
 
 def page_gettext(translations) -> dict:
-    """The templates' `_()` and `gettext()` for one page, bound to the translations in force when the page is rendered (inside
-    `force_locale` too): Flask-Babel's own looks them up anew for each string, a third of a dashboard's
-    rendering. Jinja's newstyle gettext otherwise: autoescaped, and always a format string."""
+    """The templates' `_()` and `gettext()` for one page, bound to the translations in force when the page is
+    rendered (inside `force_locale` too): Flask-Babel's own looks them up anew for each string, a third of a
+    dashboard's rendering. Jinja's newstyle gettext otherwise: autoescaped, and always a format string."""
     @pass_context
     def page_gettext(context, message: str, **variables):
         text = translations.gettext(message)
