@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -76,7 +77,7 @@ def _helpers():
             "dossier_status_labels": DOSSIER_STATUS_LABELS, "dossier_kind_labels": DOSSIER_KIND_LABELS,
             "dossier_action_labels": DOSSIER_ACTION_LABELS, "dossier_history_labels": DOSSIER_HISTORY_LABELS,
             "set_kind_labels": SET_KIND_LABELS,
-            "task_link": task_link, "meeting_link": meeting_link, "progress_bar": progress_bar,
+            "task_link": task_link, "meeting_link": meeting_link, "progress_bar": progress_bar, "chart_url": chart_url,
             "unit_options": unit_options}
 
 
@@ -85,6 +86,12 @@ def unit_options(choices: list[tuple[int, str]], selected_id: int | None) -> Mar
     units, and the template's loop over them cost as much as a query."""
     return Markup("".join(f'<option value="{unit_id:d}"{" selected" if unit_id == selected_id else ""}>'
                           f'{escape(label)}</option>' for unit_id, label in choices))
+
+
+def chart_url(endpoint: str, **values) -> str:
+    """A chart's address with the page's language (`lang`, which the chart does not read: it follows the session):
+    browsers reuse an image by its address alone, and a switch of language showed the other one's charts."""
+    return url_for(endpoint, **values, lang=str(get_locale()))
 
 
 # The lists' pieces, written here rather than as template macros: a dashboard shows a hundred of them, and a
@@ -285,10 +292,7 @@ def _svg(data: bytes) -> Response:
     response = Response(data, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["Cache-Control"] = "private, max-age=60"
-    # The chart depends on the session (the account's scope, the language): caches keep one copy per cookie. The
-    # pages' links also carry the language (?lang=, unread here), since browsers reuse an image by its URL
-    # alone within a tab: a switch of language showed the other language's charts for a minute.
-    response.vary.add("Cookie")
+    response.vary.add("Cookie")  # the chart depends on the session (the account's scope, its language)
     return response
 
 
