@@ -54,15 +54,11 @@ def _helpers():
             return "table-warning"
         return ""
 
-    def meeting_url(meeting_id):
-        endpoint = "meetings.detail"
-        return url_for(endpoint, meeting_id=meeting_id) if endpoint in current_app.view_functions else None
-
     return {"recurrence_text": recurrence_text, "status_labels": STATUS_LABELS, "category_labels": CATEGORY_LABELS,
             "action_labels": ACTION_LABELS, "history_labels": HISTORY_LABELS, "extension_labels": EXTENSION_LABELS,
             "row_class": row_class,
             "category_of": lambda task: categories.category_of(task, as_of),
-            "overdue_days": lambda task: categories.overdue_days(task, as_of), "meeting_url": meeting_url}
+            "overdue_days": lambda task: categories.overdue_days(task, as_of)}
 
 
 def recurrence_text(recurrence: dict) -> str:

@@ -3,7 +3,7 @@ import re
 from datetime import datetime, time
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -37,13 +37,9 @@ def _logged_in():
 def _helpers():
     from ntm_tasks.assignments.services import TASK_STATUS_LABELS
 
-    def task_url(task):
-        endpoint = "assignments.detail"
-        return url_for(endpoint, task_id=task.id) if endpoint in current_app.view_functions else None
-
     return {"kind_label": lambda k: KIND_LABELS.get(str(k), k), "status_label": lambda s: STATUS_LABELS.get(str(s), s),
             "task_status_label": lambda s: TASK_STATUS_LABELS.get(s, s), "freq_labels": FREQ_LABELS,
-            "five_clear_labels": FIVE_CLEAR_LABELS, "task_url": task_url,
+            "five_clear_labels": FIVE_CLEAR_LABELS,
             "action_label": lambda a: ACTION_LABELS.get(a, a), "paragraphs": services.paragraphs}
 
 

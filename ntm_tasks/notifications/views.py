@@ -16,6 +16,7 @@ from ntm_tasks.notifications.forms import ExportForm, SettingsForm
 from wtforms.fields.choices import SelectChoice
 from ntm_tasks.notifications.models import ExportStatus, JobRecord, JobStatus
 from ntm_tasks.org.models import Unit
+from ntm_tasks.web import task_url
 
 bp = Blueprint("notifications", __name__, template_folder="templates", static_folder="static",
                static_url_path="/notifications-static")
@@ -41,12 +42,6 @@ def _back(default: str) -> str:
     return target if is_local_path(target) else default
 
 
-def _task_link(task_id: int | None) -> str | None:
-    if task_id is None or "assignments.detail" not in current_app.view_functions:
-        return None
-    return url_for("assignments.detail", task_id=task_id)
-
-
 # --- notifications --------------------------------------------------------------------------------
 
 @bp.route("/notifications")
@@ -55,8 +50,7 @@ def index():
     unread = request.args.get("unread") in ("1", "true")
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     result = paginate(services.notifications_query(current_user, unread), page, PER_PAGE)
-    return render_template("notifications/index.html", result=result, unread=unread, task_link=_task_link,
-                           per_page=PER_PAGE)
+    return render_template("notifications/index.html", result=result, unread=unread, per_page=PER_PAGE)
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
@@ -73,7 +67,7 @@ def open_(notification_id):
     """Mark read and go to what the notification is about."""
     note = services.mark_read(current_user, notification_id)
     db.session.commit()
-    return redirect(_task_link(note.task_id) or url_for("notifications.index"))
+    return redirect(task_url(note.task_id) or url_for("notifications.index"))
 
 
 @bp.route("/notifications/read-all", methods=["POST"])

@@ -16,7 +16,6 @@ from ntm_tasks.assignments.categories import due_soon_until, is_open, is_overdue
 from ntm_tasks.assignments.models import (OPEN_STATUSES, BodyTally, ExtensionRequest, ExtensionStatus, Task,
                                           TaskStatus)
 from ntm_tasks.db import bytewise, epoch_days, in_ids, plain_rows, strpos
-from ntm_tasks.extensions import db
 from ntm_tasks.meetings.models import Meeting
 from ntm_tasks.org.models import Body, Unit
 from ntm_tasks.permissions import subtree_filter_ids

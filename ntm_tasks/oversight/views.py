@@ -5,7 +5,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,7 +32,7 @@ from ntm_tasks.oversight.dashboard import (BODY_ROWS, branch_counts, build_dashb
 from ntm_tasks.oversight.forms import (DOSSIER_KIND_LABELS, SET_KIND_LABELS, AssessmentForm, CriteriaSetForm,
                                        CsrfOnlyForm, DossierForm, DossierTransitionForm, UploadForm)
 from ntm_tasks.oversight.models import Assessment, Dossier, DossierItem, DossierStatus
-from ntm_tasks.web import format_date
+from ntm_tasks.web import format_date, meeting_url
 
 bp = Blueprint("oversight", __name__, template_folder="templates", static_folder="static",
                static_url_path="/oversight-static")
@@ -77,7 +77,7 @@ def _helpers():
             "dossier_status_labels": DOSSIER_STATUS_LABELS, "dossier_kind_labels": DOSSIER_KIND_LABELS,
             "dossier_action_labels": DOSSIER_ACTION_LABELS, "dossier_history_labels": DOSSIER_HISTORY_LABELS,
             "set_kind_labels": SET_KIND_LABELS,
-            "task_link": task_link, "meeting_link": meeting_link, "progress_bar": progress_bar, "chart_url": chart_url,
+            "meeting_link": meeting_link, "progress_bar": progress_bar, "chart_url": chart_url,
             "unit_options": unit_options}
 
 
@@ -94,20 +94,14 @@ def chart_url(endpoint: str, **values) -> str:
     return url_for(endpoint, **values, lang=str(get_locale()))
 
 
-# The lists' pieces, written here rather than as template macros: a dashboard shows a hundred of them, and a
-# macro call cost ten times the function's.
-
-def task_link(task) -> Markup:
-    """The task's title, a link to its page (where the assignments pages are installed)."""
-    url, title = _task_url(task), escape(task.title)
-    return Markup(f'<a href="{url}">{title}</a>') if url else title
-
+# The lists' pieces, written here rather than as template macros (as web.task_link): a dashboard shows a
+# hundred of them, and a macro call cost ten times the function's.
 
 def meeting_link(meeting) -> Markup:
     """The meeting's title (cut at 60 characters, whole in the tooltip), a link to its page, and its date."""
     if meeting is None:
         return Markup("")
-    url, title = _meeting_url(meeting), escape(meeting.title)
+    url, title = meeting_url(meeting.id), escape(meeting.title)
     text = escape(do_truncate(current_app.jinja_env, meeting.title, 60, end="…"))
     link = f'<a href="{url}" title="{title}">{text}</a>' if url else f'<span title="{title}">{text}</span>'
     held = f' <span class="text-muted text-nowrap">({format_date(meeting.held_at)})</span>' if meeting.held_at else ""
@@ -121,28 +115,6 @@ def progress_bar(value: int) -> Markup:
                   f'role="progressbar" aria-valuenow="{value:d}" aria-valuemin="0" aria-valuemax="100">'
                   f'<div class="progress-bar bg-success pw-{value // 5 * 5:d}"></div></div>'
                   f'<small>{value:d}%</small></div>')
-
-
-def _task_url(task) -> str | None:
-    base = _url_before_id("assignments.detail", "task_id")
-    return None if base is None else f"{base}{task.id:d}"
-
-
-def _meeting_url(meeting) -> str | None:
-    base = _url_before_id("meetings.detail", "meeting_id") if meeting is not None else None
-    return None if base is None else f"{base}{meeting.id:d}"
-
-
-def _url_before_id(endpoint: str, argument: str) -> str | None:
-    """The URL of `endpoint` (whose route ends with its id `argument`) up to that id, built once per request: the
-    dashboard links forty tasks and their meetings, and building each link cost a tenth of a millisecond. None
-    where the endpoint is not installed."""
-    bases = g.setdefault("url_before_id", {})
-    if endpoint not in bases:
-        url = url_for(endpoint, **{argument: 0}) if endpoint in current_app.view_functions else None
-        assert url is None or url.endswith("/0"), url
-        bases[endpoint] = url and url[:-1]
-    return bases[endpoint]
 
 
 def task_list_url(unit=None, body=None, column: str | None = None, as_of: date | None = None) -> str:

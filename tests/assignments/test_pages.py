@@ -75,6 +75,11 @@ def test_forms_follow_what_the_user_may_do(client, login, make, world):
     html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert _forms(html) == {"upload", "decide-extension"}
 
+    meeting = make.meeting(world.commune, status="published", title="Họp BCĐ tháng 9")
+    from_meeting = make.task(world.ubnd, meeting, status="in_progress")
+    html = client.get(f"/tasks/{from_meeting.id}").get_data(as_text=True)
+    assert f'<a href="/meetings/{meeting.id}">Họp BCĐ tháng 9</a>' in html  # the meeting it came from
+
 
 def test_pages_hide_what_the_user_may_not_see(client, login, make, world):
     task = make.task(world.ubnd, status="assigned")

@@ -75,12 +75,14 @@ def test_bell_list_and_mark_read_on_the_web(client, login, make):
     me, other, body = _people(make)
     task = make.task(body)
     note = make.notification(me, "returned", task, "Nhiệm vụ bị trả lại: Báo cáo tiến độ")
-    make.notification(me)
+    plain = make.notification(me)
     theirs = make.notification(other)
     login(me)
     html = client.get("/notifications").get_data(as_text=True)
     assert 'id="notification-bell"' in html and 'data-unread-count="2"' in html
     assert "Nhiệm vụ bị trả lại: Báo cáo tiến độ" in html
+    # "Open the task" only on the notice about a task
+    assert f'/notifications/{note.id}/open"' in html and f'/notifications/{plain.id}/open"' not in html
     token = csrf_token(client, "/notifications")
     assert client.post(f"/notifications/{note.id}/read").status_code == 400  # no CSRF token
     response = client.post(f"/notifications/{note.id}/read", data={"csrf_token": token, "next": "/notifications"})

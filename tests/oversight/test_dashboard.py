@@ -272,7 +272,8 @@ def test_list_pieces_link_escape_and_cut(app):
     from datetime import datetime, timezone
     from types import SimpleNamespace
 
-    from ntm_tasks.oversight.views import meeting_link, progress_bar, task_link
+    from ntm_tasks.oversight.views import meeting_link, progress_bar
+    from ntm_tasks.web import task_link
 
     long_title = "Họp Ban chỉ đạo xây dựng nông thôn mới <mở rộng> đánh giá kết quả thực hiện các tiêu chí quý III"
     with app.test_request_context("/dashboard"):
