@@ -21,9 +21,9 @@ from ntm_tasks.assignments.workflow import ACTIONS
 from ntm_tasks.attachments import ACCEPT_ATTRIBUTE, Attachment, send_attachment
 from ntm_tasks.audit import history_of
 from ntm_tasks.db import today
-from ntm_tasks.errors import Conflict, DomainError, Invalid, TooLarge, UnsupportedType
+from ntm_tasks.errors import Conflict, Invalid, TooLarge, UnsupportedType
 from ntm_tasks.extensions import db
-from ntm_tasks.forms import choices
+from ntm_tasks.forms import choices, flash_error, flash_form_errors, place_errors
 from ntm_tasks.meetings.models import Meeting
 from ntm_tasks.org.models import Body, Role, Unit
 from ntm_tasks.org.services import units_in_tree
@@ -78,34 +78,13 @@ def _task_or_404(task_id: int) -> Task:
     return perm.require_visible(task, task is not None and perm.can_view_task(current_user, task))
 
 
-def _flash_error(error: DomainError) -> None:
-    """A service's refusal as a message on the page the user returns to."""
-    details = "; ".join(error.fields.values())
-    flash(f"{error.message} {details}".strip(), "error")
-
-
-def _form_errors(form) -> None:
-    for field, messages in form.errors.items():
-        label = getattr(form, field).label.text if hasattr(form, field) else field
-        flash(f"{label}: {' '.join(str(m) for m in messages)}", "error")
-
-
 def _back(task: Task):
     return redirect(url_for("assignments.detail", task_id=task.id))
 
 
-def _apply_errors(form, error: DomainError) -> None:
-    """Put the service's field messages beside the fields; what has no field becomes a flash message."""
-    aliases = {"recurrence": "recurrence_freq", "criterion_codes": "criteria_text", "coordinating_bodies":
-               "coordinating_body_ids"}
-    placed = False
-    for name, message in error.fields.items():
-        name = aliases.get(name, name)
-        if hasattr(form, name):
-            getattr(form, name).errors.append(message)
-            placed = True
-    if not placed or error.status == 409:
-        flash(error.message, "error")
+# Where a service's field message goes on the task form.
+FIELD_ALIASES = {"recurrence": "recurrence_freq", "criterion_codes": "criteria_text",
+                 "coordinating_bodies": "coordinating_body_ids"}
 
 
 def _body_choices(anchor: Unit | None) -> list[tuple[int, str]]:
@@ -236,7 +215,7 @@ def act(task_id, action):
     task = _task_or_404(task_id)
     form = ActionForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return _back(task)
     lead_body = db.session.get(Body, form.lead_body_id.data) if form.lead_body_id.data else None
     try:
@@ -244,7 +223,7 @@ def act(task_id, action):
                             lead_body=lead_body)
     except REFUSALS as error:
         db.session.rollback()
-        _flash_error(error)
+        flash_error(error)
         return _back(task)
     db.session.commit()
     flash(_("Đã cập nhật: %(action)s.", action=ACTION_LABELS.get(action, action)), "success")
@@ -257,13 +236,13 @@ def progress(task_id):
     task = _task_or_404(task_id)
     form = ProgressForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return _back(task)
     try:
         services.add_progress(current_user, task, form.progress.data, form.note.data)
     except REFUSALS as error:
         db.session.rollback()
-        _flash_error(error)
+        flash_error(error)
         return _back(task)
     db.session.commit()
     flash(_("Đã ghi nhận báo cáo tiến độ."), "success")
@@ -276,13 +255,13 @@ def upload(task_id):
     task = _task_or_404(task_id)
     form = UploadForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return _back(task)
     try:
         services.add_attachment(current_user, task, form.file.data)
     except REFUSALS as error:
         db.session.rollback()
-        _flash_error(error)
+        flash_error(error)
         return _back(task)
     db.session.commit()
     flash(_("Đã tải lên tệp minh chứng."), "success")
@@ -302,13 +281,13 @@ def request_extension(task_id):
     task = _task_or_404(task_id)
     form = ExtensionRequestForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return _back(task)
     try:
         services.request_extension(current_user, task, form.requested_due_date.data, form.reason.data)
     except REFUSALS as error:
         db.session.rollback()
-        _flash_error(error)
+        flash_error(error)
         return _back(task)
     db.session.commit()
     flash(_("Đã gửi đề nghị gia hạn."), "success")
@@ -323,13 +302,13 @@ def decide_extension(request_id):
     task = extension.task
     form = ExtensionDecisionForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return _back(task)
     try:
         services.decide_extension(current_user, extension, bool(form.approve.data), form.note.data)
     except REFUSALS as error:
         db.session.rollback()
-        _flash_error(error)
+        flash_error(error)
         return _back(task)
     db.session.commit()
     flash(_("Đã chấp thuận gia hạn.") if form.approve.data else _("Đã không chấp thuận gia hạn."), "success")
@@ -374,7 +353,7 @@ def create():
             task = services.create_task(current_user, unit=unit, meeting=meeting, **_task_values(form))
         except REFUSALS as error:
             db.session.rollback()
-            _apply_errors(form, error)
+            place_errors(form, error, FIELD_ALIASES)
         else:
             db.session.commit()
             flash(_("Đã tạo nhiệm vụ."), "success")
@@ -410,7 +389,7 @@ def edit(task_id):
             services.update_task(current_user, task, version, **values)
         except REFUSALS as error:
             db.session.rollback()
-            _apply_errors(form, error)
+            place_errors(form, error, FIELD_ALIASES)
         else:
             db.session.commit()
             flash(_("Đã lưu."), "success")

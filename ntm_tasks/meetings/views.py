@@ -15,6 +15,7 @@ from ntm_tasks.attachments import ACCEPT_ATTRIBUTE, Attachment, send_attachment
 from ntm_tasks.db import LOCAL_TZ, local, today
 from ntm_tasks.errors import DomainError, Invalid
 from ntm_tasks.extensions import db
+from ntm_tasks.forms import place_errors
 from ntm_tasks.meetings import services
 from ntm_tasks.meetings.forms import (FIVE_CLEAR_LABELS, FREQ_LABELS, KIND_LABELS, STATUS_LABELS, AttachmentForm,
                                       CarryOverForm, ConclusionsForm, FilterForm, MeetingForm, PublishForm,
@@ -60,19 +61,6 @@ def _require_editor(meeting: Meeting) -> None:
 
 # Where a service's field message goes on the page form.
 FIELD_ALIASES = {"held_at": "held_on", "participants": "participant_ids"}
-
-
-def _apply_errors(form, error: DomainError, aliases=FIELD_ALIASES) -> None:
-    """Put the service's field messages beside the fields; what has no field becomes a flash message."""
-    placed = False
-    for name, message in error.fields.items():
-        name = aliases.get(name, aliases.get(name.split(".")[0], name.split(".")[0]))
-        if hasattr(form, name):
-            field = getattr(form, name)
-            field.errors = [*field.errors, message]
-            placed = True
-    if not placed or error.status == 409:
-        flash(error.message, "error")
 
 
 def _lines(text: str | None) -> list[str]:
@@ -146,7 +134,7 @@ def create():
         try:
             meeting = services.create_meeting(current_user, unit=chosen, **_meeting_values(form))
         except DomainError as error:
-            _apply_errors(form, error)
+            place_errors(form, error, FIELD_ALIASES)
         else:
             db.session.commit()
             flash(_("Đã ghi cuộc họp."), "success")
@@ -173,7 +161,7 @@ def edit(meeting_id):
         try:
             services.update_meeting(current_user, meeting, form.version.data, **_meeting_values(form))
         except DomainError as error:
-            _apply_errors(form, error)
+            place_errors(form, error, FIELD_ALIASES)
         else:
             db.session.commit()
             flash(_("Đã lưu."), "success")
@@ -330,7 +318,7 @@ def conclusions(meeting_id):
             try:
                 parsed = services.parse_for_meeting(meeting, form.text.data)
             except DomainError as error:
-                _apply_errors(form, error)
+                place_errors(form, error, FIELD_ALIASES)
             else:
                 form = _with_choices(ConclusionsForm(formdata=None, data={
                     "text": form.text.data, "items": [_item_data(p) for p in parsed]}), choices)
@@ -377,7 +365,7 @@ def publish(meeting_id):
             services.publish_meeting(current_user, meeting, form.notice_number.data, form.version.data)
         except DomainError as error:
             db.session.rollback()
-            _apply_errors(form, error, {"status": "notice_number"})
+            place_errors(form, error, {**FIELD_ALIASES, "status": "notice_number"})
         else:
             db.session.commit()
             flash(_("Đã ban hành thông báo kết luận; nhiệm vụ đã được giao."), "success")

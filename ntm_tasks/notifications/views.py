@@ -11,6 +11,7 @@ from ntm_tasks import permissions as perm
 from ntm_tasks.api.core import paginate
 from ntm_tasks.errors import DomainError
 from ntm_tasks.extensions import db
+from ntm_tasks.forms import place_errors
 from ntm_tasks.notifications import exports, services
 from ntm_tasks.notifications.forms import ExportForm, SettingsForm
 from wtforms.fields.choices import SelectChoice
@@ -127,9 +128,7 @@ def export_index():
             export = exports.request_export(current_user, unit=unit, kind=form.kind.data, month=form.month.data)
         except DomainError as error:
             db.session.rollback()
-            for field, message in error.fields.items():
-                if hasattr(form, field):
-                    getattr(form, field).errors.append(message)
+            place_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã nhận yêu cầu xuất báo cáo."), "success")

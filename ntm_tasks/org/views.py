@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ntm_tasks import permissions as perm
 from ntm_tasks.errors import DomainError
 from ntm_tasks.extensions import db
-from ntm_tasks.forms import choices
+from ntm_tasks.forms import choices, place_errors
 from ntm_tasks.org import services
 from ntm_tasks.org.forms import BodyForm, MergeForm, UnitEditForm, UnitForm, UserForm
 from ntm_tasks.org.models import Body, Unit, User
@@ -40,17 +40,6 @@ def _unit_choices(blank: str | None = None, exclude_village: bool = False) -> li
     return choices
 
 
-def _apply_errors(form, error: DomainError) -> None:
-    """Put a service's field messages beside the form's fields."""
-    placed = False
-    for field, message in error.fields.items():
-        if hasattr(form, field):
-            getattr(form, field).errors.append(message)
-            placed = True
-    if not placed:
-        flash(error.message, "error")
-
-
 @bp.route("/units")
 def units():
     rows = services.units_in_tree(current_user.unit)
@@ -70,7 +59,7 @@ def unit_create():
             unit = services.create_unit(current_user, name=form.name.data, level=form.level.data, parent=parent,
                                         code=form.code.data, standard_bodies=form.standard_bodies.data)
         except DomainError as error:
-            _apply_errors(form, error)
+            place_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã tạo đơn vị."), "success")
@@ -104,7 +93,7 @@ def unit_edit(unit_id):
         try:
             services.update_unit(current_user, unit, name=form.name.data, code=form.code.data)
         except DomainError as error:
-            _apply_errors(form, error)
+            place_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã lưu."), "success")
@@ -128,7 +117,7 @@ def unit_merge(unit_id):
         try:
             services.merge_units(current_user, unit, target, form.note.data)
         except DomainError as error:
-            _apply_errors(form, error)
+            place_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã sáp nhập %(a)s vào %(b)s.", a=unit.name, b=target.name), "success")
@@ -146,7 +135,7 @@ def body_create(unit_id):
             services.create_body(current_user, unit=unit, name=form.name.data, kind=form.kind.data,
                                  short_name=form.short_name.data)
         except DomainError as error:
-            _apply_errors(form, error)
+            place_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã thêm cơ quan."), "success")
@@ -207,7 +196,7 @@ def user_create():
                                      role=form.role.data, full_name=form.full_name.data, unit=unit,
                                      body_ids=form.body_ids.data, email=form.email.data)
             except DomainError as error:
-                _apply_errors(form, error)
+                place_errors(form, error)
             else:
                 db.session.commit()
                 flash(_("Đã tạo tài khoản."), "success")
@@ -230,7 +219,7 @@ def user_edit(user_id):
             if form.password.data:
                 services.change_password(current_user, user, form.password.data)
         except DomainError as error:
-            _apply_errors(form, error)
+            place_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã lưu."), "success")

@@ -21,9 +21,10 @@ from ntm_tasks.assignments import categories
 from ntm_tasks.attachments import ACCEPT_ATTRIBUTE, send_attachment
 from ntm_tasks.audit import history_of
 from ntm_tasks.db import today
-from ntm_tasks.errors import Conflict, DomainError, Invalid, TooLarge, UnsupportedType
+from ntm_tasks.errors import Conflict, Invalid, TooLarge, UnsupportedType
 from ntm_tasks.extensions import db
 from ntm_tasks.forms import choices as select_choices
+from ntm_tasks.forms import flash_error, flash_form_errors, place_errors
 from ntm_tasks.org.models import Body, Role, Unit, UnitLevel
 from ntm_tasks.org.services import unit_rows_in_tree, units_in_tree
 from ntm_tasks.oversight import calendar, charts, criteria, dossiers, reports
@@ -234,17 +235,6 @@ def _unit_choices(include_villages: bool = False, villages_near: Unit | None = N
             for u in unit_rows_in_tree(current_user.unit, villages_within=villages)]
 
 
-def _flash_error(error: DomainError) -> None:
-    details = "; ".join(error.fields.values())
-    flash(f"{error.message} {details}".strip(), "error")
-
-
-def _form_errors(form) -> None:
-    for field, messages in form.errors.items():
-        label = getattr(getattr(form, field, None), "label", None)
-        flash(f"{label.text if label else field}: {' '.join(messages)}", "error")
-
-
 # --- the dashboard ----------------------------------------------------------------------------------
 
 @bp.route("/dashboard")
@@ -397,7 +387,7 @@ def assess(unit_id):
     _assessment_choices(form, items, indicators)
     back = url_for("oversight.criteria_unit", unit_id=unit.id, set=criteria_set.code)
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return redirect(back)
     try:
         criteria.record_assessment(current_user, unit, criterion_code=form.criterion_code.data,
@@ -405,7 +395,7 @@ def assess(unit_id):
                                    evidence_upload=form.evidence.data or None)
     except REFUSALS as error:
         db.session.rollback()
-        _flash_error(error)
+        flash_error(error)
         return redirect(back)
     db.session.commit()
     flash(_("Đã ghi nhận kết quả đánh giá."), "success")
@@ -482,11 +472,7 @@ def criteria_set_create():
                 decision=form.decision.data, in_force_from=form.in_force_from.data, province=province)
         except REFUSALS as error:
             db.session.rollback()
-            for field, message in error.fields.items():
-                if hasattr(form, field):
-                    getattr(form, field).errors.append(message)
-            if not any(hasattr(form, f) for f in error.fields):
-                _flash_error(error)
+            place_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã thêm bộ tiêu chí %(code)s.", code=created.code), "success")
@@ -552,9 +538,7 @@ def dossier_create():
                                               receiving_body_id=form.receiving_body_id.data or None)
         except REFUSALS as error:
             db.session.rollback()
-            for field, message in error.fields.items():
-                if hasattr(form, field):
-                    getattr(form, field).errors.append(message)
+            place_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã lập hồ sơ."), "success")
@@ -582,14 +566,14 @@ def dossier_transition(dossier_id):
     form = DossierTransitionForm()
     back = redirect(url_for("oversight.dossier_detail", dossier_id=dossier.id))
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return back
     try:
         dossiers.transition(current_user, dossier, form.action.data, version=form.version.data, note=form.note.data,
                             decision_number=form.decision_number.data, decision_date=form.decision_date.data)
     except REFUSALS as error:
         db.session.rollback()
-        _flash_error(error)
+        flash_error(error)
         return back
     db.session.commit()
     flash(_("Đã cập nhật hồ sơ."), "success")
@@ -608,13 +592,13 @@ def dossier_upload(dossier_id, item_id):
     form = UploadForm()
     back = redirect(url_for("oversight.dossier_detail", dossier_id=dossier.id))
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return back
     try:
         dossiers.supply_item(current_user, item, form.file.data, form.note.data)
     except REFUSALS as error:
         db.session.rollback()
-        _flash_error(error)
+        flash_error(error)
         return back
     db.session.commit()
     flash(_("Đã tải lên: %(name)s.", name=item.name), "success")
@@ -664,7 +648,7 @@ def monthly_download(fmt):
     try:
         reports.parse_month(month)
     except Invalid as error:
-        _flash_error(error)
+        flash_error(error)
         return redirect(url_for("oversight.reports", unit_id=unit.id))
     name = f"bao-cao-thang-{month}-{unit.id}.{fmt}"
     if fmt == "xlsx":

@@ -1,0 +1,65 @@
+"""Placing a service's refusal on a page's form: beside the field it names, or as a flash message."""
+from flask import get_flashed_messages
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField
+
+from ntm_tasks.errors import Conflict, Forbidden, Invalid
+from ntm_tasks.forms import flash_error, place_errors
+
+
+class _Form(FlaskForm):
+    class Meta:
+        csrf = False
+
+    title = StringField()
+    participant_ids = SelectMultipleField(choices=[])
+
+
+def _placed(app, error, aliases=None, validate=True):
+    with app.test_request_context("/", method="POST", data={"title": "x"}):
+        form = _Form()
+        if validate:
+            form.validate()
+        place_errors(form, error, aliases)
+        return {name: list(field.errors) for name, field in form._fields.items()}, get_flashed_messages()
+
+
+def test_a_named_field_gets_its_message_and_nothing_is_flashed(app):
+    fields, flashed = _placed(app, Invalid("Refused.", {"title": "Required."}))
+    assert fields["title"] == ["Required."]
+    assert flashed == []
+
+
+def test_aliases_and_indexed_names_reach_the_form_field(app):
+    error = Invalid("Refused.", {"participants.2": "Not a member of this unit."})
+    fields, flashed = _placed(app, error, {"participants": "participant_ids"})
+    assert fields["participant_ids"] == ["Not a member of this unit."]
+    assert flashed == []
+
+
+def test_a_form_not_yet_validated_takes_messages_too(app):
+    # WTForms keeps a field's errors in a tuple until the form is validated.
+    fields, _flashed = _placed(app, Invalid("Refused.", {"title": "Required."}), validate=False)
+    assert fields["title"] == ["Required."]
+
+
+def test_what_has_no_field_is_flashed_with_the_refusal(app):
+    fields, flashed = _placed(app, Invalid("Refused.", {"title": "Required.", "unit_id": "Outside your units."}))
+    assert fields["title"] == ["Required."]
+    assert flashed == ["Refused. Outside your units."]
+    # Form attributes that are not fields ("data", "errors") are not mistaken for fields.
+    _fields, flashed = _placed(app, Invalid("Refused.", {"data": "Bad."}))
+    assert flashed == ["Refused. Bad."]
+
+
+def test_a_refusal_without_fields_and_a_conflict_are_flashed(app):
+    assert _placed(app, Forbidden("Only the secretary may do this."))[1] == ["Only the secretary may do this."]
+    fields, flashed = _placed(app, Conflict("Changed by someone else; reload.", {"title": "Changed."}))
+    assert fields["title"] == ["Changed."]
+    assert flashed == ["Changed by someone else; reload."]
+
+
+def test_flash_error_lists_every_field_problem(app):
+    with app.test_request_context("/"):
+        flash_error(Invalid("Refused.", {"a": "One.", "b": "Two."}))
+        assert get_flashed_messages() == ["Refused. One.; Two."]
