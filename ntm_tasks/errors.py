@@ -43,6 +43,10 @@ class UnsupportedType(DomainError):
     code = "unsupported_type"
 
 
+# What a page shows as a message on the page it returns to; Forbidden and NotFound answer with their error pages.
+REFUSALS = (Invalid, Conflict, TooLarge, UnsupportedType)
+
+
 def check_version(obj, version: int | None) -> None:
     """Refuse a change made against a version the client no longer holds."""
     if version is None:

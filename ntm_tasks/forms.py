@@ -1,9 +1,10 @@
 """Helpers shared by the WTForms of every package."""
-from flask import flash
+from flask import flash, redirect
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
-from ntm_tasks.errors import DomainError
+from ntm_tasks.errors import REFUSALS, DomainError
+from ntm_tasks.extensions import db
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -43,3 +44,20 @@ def place_errors(form, error: DomainError, aliases: dict[str, str] | None = None
             unplaced.append(message)
     if unplaced or not error.fields or error.status == 409:
         flash_error(error, unplaced)
+
+
+def run_posted(form, run, *, done: str, back: str):
+    """A small form posted from a page's button: validate it, run the service, commit, and go back to the page
+    with a message saying what was done or why not. A refusal rolls the request back: nothing half-written."""
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(back)
+    try:
+        run()
+    except REFUSALS as error:
+        db.session.rollback()
+        flash_error(error)
+        return redirect(back)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(back)

@@ -1,10 +1,15 @@
-"""Placing a service's refusal on a page's form: beside the field it names, or as a flash message."""
+"""A page's forms and a service's refusals: messages beside the fields or flashed, one transaction a post."""
+import pytest
+import sqlalchemy as sa
 from flask import get_flashed_messages
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
+from wtforms.validators import InputRequired
 
 from ntm_tasks.errors import Conflict, Forbidden, Invalid
-from ntm_tasks.forms import flash_error, place_errors
+from ntm_tasks.extensions import db
+from ntm_tasks.forms import flash_error, place_errors, run_posted
+from ntm_tasks.org.models import Unit
 
 
 class _Form(FlaskForm):
@@ -63,3 +68,52 @@ def test_flash_error_lists_every_field_problem(app):
     with app.test_request_context("/"):
         flash_error(Invalid("Refused.", {"a": "One.", "b": "Two."}))
         assert get_flashed_messages() == ["Refused. One.; Two."]
+
+
+class _ButtonForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    note = StringField("Ghi chú", validators=[InputRequired()])
+
+
+def _post(app, data, run):
+    """Post the button form; what was flashed, where it went, and the units then saved."""
+    with app.test_request_context("/", method="POST", data=data):
+        response = run_posted(_ButtonForm(), run, done="Done.", back="/tasks/7")
+        flashed = get_flashed_messages(with_categories=True)
+    db.session.remove()
+    return response.status_code, response.location, flashed, db.session.scalars(sa.select(Unit.name)).all()
+
+
+def _add_unit(name):
+    db.session.add(Unit(name=name, level="commune", code=name))
+    db.session.flush()
+
+
+def test_a_posted_button_commits_and_says_so(app):
+    assert _post(app, {"note": "x"}, lambda: _add_unit("Xã Một")) == (302, "/tasks/7", [("success", "Done.")],
+                                                                       ["Xã Một"])
+
+
+def test_a_refused_post_saves_nothing_of_what_it_began(app):
+    def refused():
+        _add_unit("Xã Hai")
+        raise Invalid("Refused.", {"progress": "Between 0 and 100."})
+
+    assert _post(app, {"note": "x"}, refused) == (302, "/tasks/7", [("error", "Refused. Between 0 and 100.")], [])
+
+
+def test_an_invalid_form_runs_nothing_and_names_the_field(app):
+    ran = []
+    status, location, flashed, _units = _post(app, {}, lambda: ran.append(1))
+    assert (status, location, ran) == (302, "/tasks/7", [])
+    assert flashed == [("error", "Ghi chú: This field is required.")]
+
+
+def test_forbidden_is_not_a_message_but_the_error_page(app):
+    def forbidden():
+        raise Forbidden("No.")
+
+    with pytest.raises(Forbidden):
+        _post(app, {"note": "x"}, forbidden)

@@ -21,9 +21,9 @@ from ntm_tasks.assignments.workflow import ACTIONS
 from ntm_tasks.attachments import ACCEPT_ATTRIBUTE, Attachment, send_attachment
 from ntm_tasks.audit import history_of
 from ntm_tasks.db import today
-from ntm_tasks.errors import Conflict, Invalid, TooLarge, UnsupportedType
+from ntm_tasks.errors import REFUSALS
 from ntm_tasks.extensions import db
-from ntm_tasks.forms import choices, flash_error, flash_form_errors, place_errors
+from ntm_tasks.forms import choices, place_errors, run_posted
 from ntm_tasks.meetings.models import Meeting
 from ntm_tasks.org.models import Body, Role, Unit
 from ntm_tasks.org.services import units_in_tree
@@ -32,8 +32,6 @@ from ntm_tasks.web import format_date
 bp = Blueprint("assignments", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assignments-static")
 PER_PAGE = 50
-# Refusals a page answers with a message beside the form; 403 and 404 stay error pages.
-REFUSALS = (Invalid, Conflict, TooLarge, UnsupportedType)
 
 
 @bp.before_request
@@ -78,8 +76,8 @@ def _task_or_404(task_id: int) -> Task:
     return perm.require_visible(task, task is not None and perm.can_view_task(current_user, task))
 
 
-def _back(task: Task):
-    return redirect(url_for("assignments.detail", task_id=task.id))
+def _task_page(task: Task) -> str:
+    return url_for("assignments.detail", task_id=task.id)
 
 
 # Where a service's field message goes on the task form.
@@ -214,20 +212,13 @@ def act(task_id, action):
     """Take one workflow action from the task page."""
     task = _task_or_404(task_id)
     form = ActionForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return _back(task)
-    lead_body = db.session.get(Body, form.lead_body_id.data) if form.lead_body_id.data else None
-    try:
+
+    def run():
+        lead_body = db.session.get(Body, form.lead_body_id.data) if form.lead_body_id.data else None
         services.transition(current_user, task, action, note=form.note.data, version=form.version.data,
                             lead_body=lead_body)
-    except REFUSALS as error:
-        db.session.rollback()
-        flash_error(error)
-        return _back(task)
-    db.session.commit()
-    flash(_("Đã cập nhật: %(action)s.", action=ACTION_LABELS.get(action, action)), "success")
-    return _back(task)
+    return run_posted(form, run, done=_("Đã cập nhật: %(action)s.", action=ACTION_LABELS.get(action, action)),
+                      back=_task_page(task))
 
 
 @bp.route("/tasks/<int:task_id>/progress", methods=["POST"])
@@ -235,18 +226,8 @@ def progress(task_id):
     """Add a progress report."""
     task = _task_or_404(task_id)
     form = ProgressForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return _back(task)
-    try:
-        services.add_progress(current_user, task, form.progress.data, form.note.data)
-    except REFUSALS as error:
-        db.session.rollback()
-        flash_error(error)
-        return _back(task)
-    db.session.commit()
-    flash(_("Đã ghi nhận báo cáo tiến độ."), "success")
-    return _back(task)
+    return run_posted(form, lambda: services.add_progress(current_user, task, form.progress.data, form.note.data),
+                      done=_("Đã ghi nhận báo cáo tiến độ."), back=_task_page(task))
 
 
 @bp.route("/tasks/<int:task_id>/attachments", methods=["POST"])
@@ -254,18 +235,8 @@ def upload(task_id):
     """Attach an evidence file."""
     task = _task_or_404(task_id)
     form = UploadForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return _back(task)
-    try:
-        services.add_attachment(current_user, task, form.file.data)
-    except REFUSALS as error:
-        db.session.rollback()
-        flash_error(error)
-        return _back(task)
-    db.session.commit()
-    flash(_("Đã tải lên tệp minh chứng."), "success")
-    return _back(task)
+    return run_posted(form, lambda: services.add_attachment(current_user, task, form.file.data),
+                      done=_("Đã tải lên tệp minh chứng."), back=_task_page(task))
 
 
 @bp.route("/files/<int:attachment_id>")
@@ -280,18 +251,9 @@ def request_extension(task_id):
     """Ask for a later due date."""
     task = _task_or_404(task_id)
     form = ExtensionRequestForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return _back(task)
-    try:
-        services.request_extension(current_user, task, form.requested_due_date.data, form.reason.data)
-    except REFUSALS as error:
-        db.session.rollback()
-        flash_error(error)
-        return _back(task)
-    db.session.commit()
-    flash(_("Đã gửi đề nghị gia hạn."), "success")
-    return _back(task)
+    return run_posted(
+        form, lambda: services.request_extension(current_user, task, form.requested_due_date.data, form.reason.data),
+        done=_("Đã gửi đề nghị gia hạn."), back=_task_page(task))
 
 
 @bp.route("/extension-requests/<int:request_id>/decision", methods=["POST"])
@@ -299,20 +261,11 @@ def decide_extension(request_id):
     """The chair's decision on an extension request."""
     extension = db.session.get(ExtensionRequest, request_id)
     perm.require_visible(extension, extension is not None and perm.can_view_task(current_user, extension.task))
-    task = extension.task
     form = ExtensionDecisionForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return _back(task)
-    try:
-        services.decide_extension(current_user, extension, bool(form.approve.data), form.note.data)
-    except REFUSALS as error:
-        db.session.rollback()
-        flash_error(error)
-        return _back(task)
-    db.session.commit()
-    flash(_("Đã chấp thuận gia hạn.") if form.approve.data else _("Đã không chấp thuận gia hạn."), "success")
-    return _back(task)
+    return run_posted(
+        form, lambda: services.decide_extension(current_user, extension, bool(form.approve.data), form.note.data),
+        done=_("Đã chấp thuận gia hạn.") if form.approve.data else _("Đã không chấp thuận gia hạn."),
+        back=_task_page(extension.task))
 
 
 # --- create and edit ------------------------------------------------------------------------------
@@ -393,6 +346,6 @@ def edit(task_id):
         else:
             db.session.commit()
             flash(_("Đã lưu."), "success")
-            return _back(task)
+            return redirect(_task_page(task))
     return render_template("assignments/form.html", form=form, title=_("Sửa nhiệm vụ"),
-                           cancel=url_for("assignments.detail", task_id=task.id))
+                           cancel=_task_page(task))

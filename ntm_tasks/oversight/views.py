@@ -21,10 +21,10 @@ from ntm_tasks.assignments import categories
 from ntm_tasks.attachments import ACCEPT_ATTRIBUTE, send_attachment
 from ntm_tasks.audit import history_of
 from ntm_tasks.db import today
-from ntm_tasks.errors import Conflict, Invalid, TooLarge, UnsupportedType
+from ntm_tasks.errors import REFUSALS, Invalid
 from ntm_tasks.extensions import db
 from ntm_tasks.forms import choices as select_choices
-from ntm_tasks.forms import flash_error, flash_form_errors, place_errors
+from ntm_tasks.forms import flash_error, place_errors, run_posted
 from ntm_tasks.org.models import Body, Role, Unit, UnitLevel
 from ntm_tasks.org.services import unit_rows_in_tree, units_in_tree
 from ntm_tasks.oversight import calendar, charts, criteria, dossiers, reports
@@ -37,7 +37,6 @@ from ntm_tasks.web import format_date, meeting_url
 
 bp = Blueprint("oversight", __name__, template_folder="templates", static_folder="static",
                static_url_path="/oversight-static")
-REFUSALS = (Invalid, Conflict, TooLarge, UnsupportedType)
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -385,21 +384,12 @@ def assess(unit_id):
     form = AssessmentForm()
     items, indicators = criteria.criteria_of(criteria_set)
     _assessment_choices(form, items, indicators)
-    back = url_for("oversight.criteria_unit", unit_id=unit.id, set=criteria_set.code)
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    try:
-        criteria.record_assessment(current_user, unit, criterion_code=form.criterion_code.data,
-                                   met=form.met.data == "1", as_of=form.as_of.data, note=form.note.data,
-                                   evidence_upload=form.evidence.data or None)
-    except REFUSALS as error:
-        db.session.rollback()
-        flash_error(error)
-        return redirect(back)
-    db.session.commit()
-    flash(_("Đã ghi nhận kết quả đánh giá."), "success")
-    return redirect(back)
+    return run_posted(
+        form, lambda: criteria.record_assessment(
+            current_user, unit, criterion_code=form.criterion_code.data, met=form.met.data == "1",
+            as_of=form.as_of.data, note=form.note.data, evidence_upload=form.evidence.data or None),
+        done=_("Đã ghi nhận kết quả đánh giá."),
+        back=url_for("oversight.criteria_unit", unit_id=unit.id, set=criteria_set.code))
 
 
 @bp.route("/criteria/units/<int:unit_id>/trend.svg")
@@ -564,20 +554,11 @@ def dossier_detail(dossier_id):
 def dossier_transition(dossier_id):
     dossier = _dossier_or_404(dossier_id)
     form = DossierTransitionForm()
-    back = redirect(url_for("oversight.dossier_detail", dossier_id=dossier.id))
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back
-    try:
-        dossiers.transition(current_user, dossier, form.action.data, version=form.version.data, note=form.note.data,
-                            decision_number=form.decision_number.data, decision_date=form.decision_date.data)
-    except REFUSALS as error:
-        db.session.rollback()
-        flash_error(error)
-        return back
-    db.session.commit()
-    flash(_("Đã cập nhật hồ sơ."), "success")
-    return back
+    return run_posted(
+        form, lambda: dossiers.transition(
+            current_user, dossier, form.action.data, version=form.version.data, note=form.note.data,
+            decision_number=form.decision_number.data, decision_date=form.decision_date.data),
+        done=_("Đã cập nhật hồ sơ."), back=url_for("oversight.dossier_detail", dossier_id=dossier.id))
 
 
 def _item_or_404(dossier: Dossier, item_id: int) -> DossierItem:
@@ -590,19 +571,9 @@ def dossier_upload(dossier_id, item_id):
     dossier = _dossier_or_404(dossier_id)
     item = _item_or_404(dossier, item_id)
     form = UploadForm()
-    back = redirect(url_for("oversight.dossier_detail", dossier_id=dossier.id))
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back
-    try:
-        dossiers.supply_item(current_user, item, form.file.data, form.note.data)
-    except REFUSALS as error:
-        db.session.rollback()
-        flash_error(error)
-        return back
-    db.session.commit()
-    flash(_("Đã tải lên: %(name)s.", name=item.name), "success")
-    return back
+    return run_posted(form, lambda: dossiers.supply_item(current_user, item, form.file.data, form.note.data),
+                      done=_("Đã tải lên: %(name)s.", name=item.name),
+                      back=url_for("oversight.dossier_detail", dossier_id=dossier.id))
 
 
 @bp.route("/dossiers/<int:dossier_id>/items/<int:item_id>/file")
