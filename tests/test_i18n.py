@@ -40,6 +40,20 @@ def test_catalogue_is_complete(catalog):
     assert fuzzy == []
 
 
+def test_catalogue_holds_every_marked_string(catalog):
+    """Each string the code or a template marks for translation is in messages.po (`make translations`)."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = TRANSLATIONS.parents[1]
+    with (root / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    marked = {_plain(message) for _file, _line, message, _comments, _context
+              in extract_from_dir(root, method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None})}
+    assert len(marked) > 300
+    assert sorted(marked - {_plain(m.id) for m in _messages(catalog)}) == []
+
+
 def test_placeholders_match(catalog):
     wrong = []
     for message in _messages(catalog):
@@ -144,3 +158,4 @@ def test_page_gettext_follows_the_locale_of_the_render_escapes_and_formats(app):
         assert render_template_string("{{ _('Tổng quan') }}") == "Tổng quan"
         assert render_template_string("{% autoescape false %}{{ _('%(n)s ngày', n=n) }}{% endautoescape %}",
                                       n="<b>") == "<b> ngày"
+
