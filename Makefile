@@ -38,3 +38,4 @@ translations: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o ntm_tasks/translations/messages.pot .
 	$(BIN)/pybabel update -i ntm_tasks/translations/messages.pot -d ntm_tasks/translations -l en --no-fuzzy-matching
 	$(BIN)/pybabel compile -d ntm_tasks/translations
+	$(BIN)/pybabel compile -d ntm_tasks/translations -D wtforms

@@ -1,10 +1,50 @@
 """Helpers shared by the WTForms of every package."""
 from flask import flash, redirect
+from flask_babel import Domain
+from flask_wtf import FlaskForm
 from wtforms import Field
+from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
 
 from ntm_tasks.errors import REFUSALS, DomainError
 from ntm_tasks.extensions import db
+
+
+# WTForms ships no Vietnamese for its own messages ("This field is required."): the app carries them in
+# translations/vi/LC_MESSAGES/wtforms.po; in English the message ids are the messages.
+_WTFORMS_DOMAIN = Domain(domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' messages in the page's language. WTForms formats them itself, so nothing is formatted here."""
+
+    def gettext(self, string):
+        return _WTFORMS_DOMAIN.get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _WTFORMS_DOMAIN.get_translations().ungettext(singular, plural, n)
+
+
+_MESSAGES = _WTFormsMessages()
+
+
+class _Meta:
+    def get_translations(self, form):
+        return _MESSAGES
+
+
+class Form(FlaskForm):
+    """The base of every page form: CSRF from Flask-WTF, WTForms' messages in the page's language."""
+
+    class Meta(_Meta):
+        pass
+
+
+class SubForm(PlainForm):
+    """A form repeated inside another (FormField, FieldList): no CSRF of its own, messages as above."""
+
+    class Meta(_Meta):
+        pass
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -159,3 +159,46 @@ def test_page_gettext_follows_the_locale_of_the_render_escapes_and_formats(app):
         assert render_template_string("{% autoescape false %}{{ _('%(n)s ngày', n=n) }}{% endautoescape %}",
                                       n="<b>") == "<b> ngày"
 
+
+WTFORMS_PO = TRANSLATIONS / "vi" / "LC_MESSAGES" / "wtforms.po"
+WTFORMS_MO = TRANSLATIONS / "vi" / "LC_MESSAGES" / "wtforms.mo"
+
+
+def test_wtforms_vietnamese_covers_every_wtforms_message():
+    """WTForms ships no Vietnamese: the app's wtforms.po translates each message of the installed WTForms."""
+    import wtforms
+
+    with (Path(wtforms.__file__).parent / "locale" / "wtforms.pot").open("rb") as f:
+        wanted = {_plain(m.id) for m in read_po(f) if m.id}
+    with WTFORMS_PO.open("rb") as f:
+        ours = read_po(f, locale="vi")
+    translated = {_plain(m.id): m for m in ours if m.id and (m.string if isinstance(m.string, str) else all(m.string))}
+    assert sorted(wanted - translated.keys()) == []
+    wrong = []
+    for message_id, message in translated.items():
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        expected = sorted(re.findall(r"%\(\w+\)[sd]|%[sd]", message_id))
+        wrong += [(message_id, s) for s in strings if sorted(re.findall(r"%\(\w+\)[sd]|%[sd]", s)) != expected]
+    assert wrong == []
+
+    fresh = io.BytesIO()
+    write_mo(fresh, ours)
+    fresh.seek(0)
+    with WTFORMS_MO.open("rb") as f:
+        compiled = gettext.GNUTranslations(f)._catalog  # noqa: SLF001
+    expected_catalog = gettext.GNUTranslations(fresh)._catalog  # noqa: SLF001
+    assert {k: v for k, v in compiled.items() if k != ""} == {k: v for k, v in expected_catalog.items() if k != ""}
+
+
+def test_form_field_messages_speak_the_page_language(client):
+    """A field left empty is named in Vietnamese by default and in English after the switch."""
+    def empty_login() -> str:
+        data = {"username": "", "password": "", "csrf_token": csrf_token(client, "/login")}
+        return client.post("/login", data=data).get_data(as_text=True)
+
+    html = empty_login()
+    assert "Bắt buộc." in html and "This field is required." not in html
+
+    _switch(client, "en", "/login")
+    html = empty_login()
+    assert "This field is required." in html and "Bắt buộc." not in html

@@ -1,13 +1,12 @@
 """Forms of the task pages, and the Vietnamese labels of statuses, groups and actions they show."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ntm_tasks.assignments.models import StatusCategory, TaskStatus
-from ntm_tasks.forms import choices
+from ntm_tasks.forms import Form, choices
 
 STATUS_LABELS = {
     TaskStatus.DRAFT: _l("Dự thảo"), TaskStatus.ASSIGNED: _l("Đã giao"), TaskStatus.IN_PROGRESS: _l("Đang thực hiện"),
@@ -50,7 +49,7 @@ FREQ_CHOICES = [("", _l("Không định kỳ")), ("weekly", _l("Hàng tuần")),
 WEEKDAYS = [_l("thứ Hai"), _l("thứ Ba"), _l("thứ Tư"), _l("thứ Năm"), _l("thứ Sáu"), _l("thứ Bảy"), _l("Chủ nhật")]
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     unit_id = SelectField(_l("Đơn vị giao việc"), coerce=int)
     title = StringField(_l("Tên nhiệm vụ"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Nội dung"), validators=[Optional(), Length(max=20000)])
@@ -81,37 +80,37 @@ class TaskForm(FlaskForm):
         return [c.strip() for c in (self.criteria_text.data or "").split(",") if c.strip()]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=5000)])
     version = IntegerField(validators=[InputRequired()])
     lead_body_id = IntegerField(validators=[Optional()])
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     progress = IntegerField(_l("Tiến độ (%)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     note = TextAreaField(_l("Nội dung báo cáo"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Gửi báo cáo tiến độ"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("Tệp minh chứng"), validators=[FileRequired()],
                      description=_l("PDF, văn bản Office, ảnh hoặc văn bản thuần; tối đa 20 MB."))
     submit = SubmitField(_l("Tải lên"))
 
 
-class ExtensionRequestForm(FlaskForm):
+class ExtensionRequestForm(Form):
     requested_due_date = DateField(_l("Đề nghị gia hạn đến ngày"), validators=[DataRequired()])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Gửi đề nghị gia hạn"))
 
 
-class ExtensionDecisionForm(FlaskForm):
+class ExtensionDecisionForm(Form):
     note = TextAreaField(_l("Ý kiến"), validators=[Optional(), Length(max=5000)])
     approve = SubmitField(_l("Chấp thuận"))
     refuse = SubmitField(_l("Không chấp thuận"))
 
 
-class TaskFilterForm(FlaskForm):
+class TaskFilterForm(Form):
     """The list's filters, read from the query string."""
 
     class Meta:

@@ -2,13 +2,12 @@
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField,
+from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField)
-from ntm_tasks.forms import choices
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ntm_tasks.forms import Form, SubForm, choices
 from ntm_tasks.meetings.services import MAX_TEXT_LENGTH
 
 KIND_LABELS = {"conference": _l("Hội nghị"), "working_session": _l("Buổi làm việc"),
@@ -23,7 +22,7 @@ FIVE_CLEAR_LABELS = {"body": _l("Rõ cơ quan"), "work": _l("Rõ việc"), "dead
 KIND_CHOICES = list(KIND_LABELS.items())
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     title = StringField(_l("Tên cuộc họp"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Loại"), choices=choices(KIND_CHOICES))
@@ -44,7 +43,7 @@ class MeetingForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class ItemForm(Form):
+class ItemForm(SubForm):
     """One conclusion item in the preview, as the secretary corrects it."""
 
     include = BooleanField(_l("Lưu mục này"), default=True)
@@ -64,38 +63,38 @@ class ItemForm(Form):
     expected_output = StringField(_l("Sản phẩm"), validators=[Optional(), Length(max=2000)])
 
 
-class ConclusionsForm(FlaskForm):
+class ConclusionsForm(Form):
     text = TextAreaField(_l("Văn bản kết luận"), validators=[Optional(), Length(max=MAX_TEXT_LENGTH)])
     items = FieldList(FormField(ItemForm), max_entries=500)
     parse = SubmitField(_l("Phân tích"))
     save = SubmitField(_l("Lưu kết luận"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     notice_number = StringField(_l("Số thông báo"), validators=[Optional(), Length(max=60)],
                                 description=_l("Ví dụ: 15/TB-UBND"))
     version = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Ban hành thông báo và giao nhiệm vụ"))
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     """A button that acts on the meeting as the user saw it (archive)."""
 
     version = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Lưu trữ cuộc họp"))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("Biên bản, hình ảnh"), validators=[FileRequired()])
     submit = SubmitField(_l("Tải lên"))
 
 
-class CarryOverForm(FlaskForm):
+class CarryOverForm(Form):
     task_ids = SelectMultipleField(_l("Nhiệm vụ"), coerce=int, validate_choice=False)
     submit = SubmitField(_l("Chuyển tiếp vào cuộc họp này"))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ntm_tasks.forms import choices
+from ntm_tasks.forms import Form, choices
 from ntm_tasks.org.models import BodyKind, Role, UnitLevel
 
 LEVEL_CHOICES = [(UnitLevel.PROVINCE.value, _l("Tỉnh")), (UnitLevel.DISTRICT.value, _l("Huyện (trước 2025)")),
@@ -14,7 +13,7 @@ ROLE_CHOICES = [(Role.ADMIN.value, _l("Quản trị")), (Role.CHAIR.value, _l("T
 KIND_CHOICES = [(k.value, k.value) for k in BodyKind]
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Tên"), validators=[DataRequired(), Length(max=200)])
     level = SelectField(_l("Cấp"), choices=choices(LEVEL_CHOICES))
     parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=int)
@@ -23,19 +22,19 @@ class UnitForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class UnitEditForm(FlaskForm):
+class UnitEditForm(Form):
     name = StringField(_l("Tên"), validators=[DataRequired(), Length(max=200)])
     code = StringField(_l("Mã"), validators=[Optional(), Length(max=20)])
     submit = SubmitField(_l("Lưu"))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target_id = SelectField(_l("Sáp nhập vào"), coerce=int)
     note = StringField(_l("Căn cứ / ghi chú"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Sáp nhập"))
 
 
-class BodyForm(FlaskForm):
+class BodyForm(Form):
     name = StringField(_l("Tên cơ quan"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Tên viết tắt"), validators=[Optional(), Length(max=60)])
     kind = SelectField(_l("Loại"), choices=choices(KIND_CHOICES))
@@ -43,7 +42,7 @@ class BodyForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Email()])

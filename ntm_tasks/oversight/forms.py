@@ -1,11 +1,11 @@
 """Forms of the oversight pages (fields only; the services check the rules)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ntm_tasks.forms import Form
 from ntm_tasks.oversight.models import CriteriaSetKind, DossierKind
 
 DOSSIER_KIND_LABELS = {
@@ -24,7 +24,7 @@ SET_KIND_LABELS = {
 }
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     criterion_code = SelectField(_l("Tiêu chí / chỉ tiêu"), validators=[DataRequired()])
     met = SelectField(_l("Kết quả"), choices=[SelectChoice("1", _l("Đạt")), SelectChoice("0", _l("Chưa đạt"))],
                       default="1")
@@ -34,7 +34,7 @@ class AssessmentForm(FlaskForm):
     submit = SubmitField(_l("Ghi nhận"))
 
 
-class CriteriaSetForm(FlaskForm):
+class CriteriaSetForm(Form):
     code = StringField(_l("Mã bộ tiêu chí"), validators=[
         DataRequired(), Regexp(r"^[a-z0-9][a-z0-9.\-]{1,39}$", message=_l("Chữ thường, số, dấu chấm, gạch ngang."))],
         description=_l("Ví dụ: thon-km-th-2026"))
@@ -51,7 +51,7 @@ class CriteriaSetForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class DossierForm(FlaskForm):
+class DossierForm(Form):
     unit_id = SelectField(_l("Đơn vị đề nghị"), coerce=int)
     kind = SelectField(_l("Loại hồ sơ"), choices=[SelectChoice(k, v) for k, v in DOSSIER_KIND_LABELS.items()],
                        default=DossierKind.RECOGNITION_NTM.value)
@@ -61,7 +61,7 @@ class DossierForm(FlaskForm):
     submit = SubmitField(_l("Lập hồ sơ"))
 
 
-class DossierTransitionForm(FlaskForm):
+class DossierTransitionForm(Form):
     action = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[DataRequired()])
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=5000)])
@@ -69,11 +69,11 @@ class DossierTransitionForm(FlaskForm):
     decision_date = DateField(_l("Ngày quyết định"), validators=[Optional()])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("Tệp"))
     note = StringField(_l("Ghi chú"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Tải lên"))
 
 
-class CsrfOnlyForm(FlaskForm):
+class CsrfOnlyForm(Form):
     """A button that changes something: only the CSRF token."""
