@@ -152,3 +152,16 @@ def csrf_token(client, path: str) -> str:
         r'name="csrf_token" value="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server; the app sends its mail there while the test runs."""
+    from tests.notifications.smtp import start_smtp
+
+    controller, inbox = start_smtp()
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "PUBLIC_URL")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, PUBLIC_URL="https://ntm.example.vn")
+    yield inbox
+    app.config.update(saved)
+    controller.stop()

@@ -14,7 +14,6 @@ import rq  # noqa: F401  (imported before any app: pygal's import hook turns lat
 import rq.cron  # noqa: F401
 
 from ntm_tasks.extensions import db
-from tests.notifications.smtp import start_smtp
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,16 +62,6 @@ def rq_app(app, redis_conn, tmp_path):
     yield app
     app.config.update(saved)
     _forget_queue(redis_conn, name)
-
-
-@pytest.fixture
-def smtp(app):
-    controller, inbox = start_smtp()
-    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "PUBLIC_URL")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, PUBLIC_URL="https://ntm.example.vn")
-    yield inbox
-    app.config.update(saved)
-    controller.stop()
 
 
 class Workers:
