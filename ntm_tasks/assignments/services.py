@@ -16,6 +16,7 @@ from ntm_tasks.extensions import db
 from ntm_tasks.notifications.models import NotificationKind
 from ntm_tasks.notifications.services import assignees_of, notify
 from ntm_tasks.org.models import Body
+from ntm_tasks.oversight.criteria import check_codes
 from ntm_tasks.text import fold
 
 RECURRENCE_FREQS = ("weekly", "monthly", "quarterly", "semiannual", "yearly")
@@ -93,6 +94,7 @@ def create_task(actor, *, unit, lead_body: Body | None, title: str, description:
     _check_bodies(unit, lead_body, coordinating)
     if meeting is not None and due_date is not None and due_date < local(meeting.held_at).date():
         raise Invalid(_("Thời hạn trước ngày họp."), {"due_date": _("Phải từ ngày họp trở đi.")})
+    criterion_codes = check_codes(actor, criterion_codes)
     draft = meeting is not None and meeting.status == MeetingStatus.DRAFT
     task = Task(
         unit_id=unit.id, lead_unit_id=lead_body.unit_id, meeting_id=meeting.id if meeting else None,
@@ -103,7 +105,7 @@ def create_task(actor, *, unit, lead_body: Body | None, title: str, description:
         created_by_id=actor.id,
     )
     task.lead_body, task.coordinating_bodies = lead_body, coordinating  # the answer shows them: not read back
-    task.criteria = [TaskCriterion(criterion_code=code) for code in dict.fromkeys(criterion_codes)]
+    task.criteria = [TaskCriterion(criterion_code=code) for code in criterion_codes]
     refresh_search_text(task)
     db.session.add(task)
     db.session.flush()
@@ -123,6 +125,8 @@ def update_task(actor, task: Task, version: int | None, **values) -> Task:
     coordinating = values.pop("coordinating_bodies", None)
     lead_body = values.pop("lead_body", None)
     codes = values.pop("criterion_codes", None)
+    if codes is not None and sorted(set(codes)) != task.criterion_codes:
+        codes = check_codes(actor, codes)
     unknown = set(values) - EDITABLE_FIELDS
     if unknown:  # the status and the dates of the workflow change only through transition()
         raise TypeError(f"update_task() cannot set {', '.join(sorted(unknown))}")

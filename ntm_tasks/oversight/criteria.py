@@ -187,6 +187,26 @@ def criterion_by_code(user, code: str | None) -> Criterion:
     return criterion
 
 
+def check_codes(user, codes, field: str = "criterion_codes") -> list[str]:
+    """The distinct codes, in the order given, when each is a criterion or indicator of a set the user may read
+    (the shipped sets are loaded on first use); Invalid naming `field` and the unknown codes otherwise."""
+    codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+
+    def unknown() -> list[str]:
+        rows = db.session.execute(sa.select(Criterion.code, CriteriaSet).join(Criterion.criteria_set)
+                                  .where(Criterion.code.in_(codes))).all()
+        known = {code for code, criteria_set in rows if perm.criteria_set_visible(user, criteria_set)}
+        return [c for c in codes if c not in known]
+
+    missing = unknown() if codes else []
+    if missing and ensure_national_sets():
+        missing = unknown()
+    if missing:
+        raise Invalid(_("Có mã tiêu chí không tồn tại."),
+                      {field: _("Không có mã '%(code)s'.", code="', '".join(missing))})
+    return codes
+
+
 def record_assessment(actor, unit, *, criterion_code: str, met: bool, as_of: date | None = None,
                       note: str | None = None, evidence_upload=None) -> Assessment:
     """A chair or secretary records whether `unit` meets a criterion or indicator on a date (with evidence)."""

@@ -9,6 +9,7 @@ from ntm_tasks.assignments.models import Task, TaskStatus
 from ntm_tasks.assignments.schemas import task_payload
 from ntm_tasks.extensions import db
 from ntm_tasks.notifications.models import Notification
+from ntm_tasks.oversight import criteria
 from tests.assignments.support import reload, snapshot
 
 TASK_KEYS = {"id", "meeting_id", "title", "description", "lead_body", "coordinating_bodies", "due_date",
@@ -202,22 +203,40 @@ def _reads(call) -> tuple[int, object]:
     return len(selects), result
 
 
+def test_criterion_codes_must_name_criteria_the_caller_may_read(api, make, world):
+    """A code is a criterion or indicator of a set the caller sees (GET /criteria-sets); others are refused."""
+    meeting = make.meeting(world.commune, status="published")
+    elsewhere = make.unit(level="province")
+    criteria.create_criteria_set(make.user("admin", None), code="tinh-khac", name="Bộ của tỉnh khác",
+                                 kind="model_village", province=elsewhere, criteria=[{"name": "Đường làng"}])
+    client = api(world.secretary)
+    for codes, wrong in ((["ntm-xa-2026.01", "tc-khong-co"], "tc-khong-co"), (["tinh-khac.01"], "tinh-khac.01")):
+        response = client.post(f"/meetings/{meeting.id}/tasks", {"title": "Mã lạ", "lead_body_id": world.ubnd.id,
+                                                                 "criterion_codes": codes})
+        assert response.status_code == 422, response.get_json()
+        assert wrong in response.get_json()["error"]["fields"]["criterion_codes"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Task)) == 0
+    indicator = client.post(f"/meetings/{meeting.id}/tasks", {"title": "Chỉ tiêu", "lead_body_id": world.ubnd.id,
+                                                              "criterion_codes": ["ntm-xa-2026.01.1"]})
+    assert indicator.status_code == 201, indicator.get_json()
+
 def test_writes_read_what_they_answer_with_in_a_fixed_number_of_queries(api, make, world):
     """A create or a transition answers with the task's bodies, criteria and history (each entry with its user),
     read with the task or in one query each, not one per body, criterion or person: each read is a round trip."""
     meeting = make.meeting(world.commune, status="published")
     secretary, lead = api(world.secretary), api(world.lead)
+    criteria.load_national_sets()  # else the first create loads them
     created = {}
     for coordinating in ([], [world.party.id, world.women.id]):
         reads, response = _reads(lambda: secretary.post(f"/meetings/{meeting.id}/tasks", {
             "title": "Rà soát", "lead_body_id": world.ubnd.id, "coordinating_body_ids": coordinating,
-            "criterion_codes": ["a", "b"]}))
+            "criterion_codes": ["ntm-xa-2026.01", "ntm-xa-2026.02"]}))
         assert response.status_code == 201, response.get_json()
         created[len(coordinating)] = reads, response.get_json()
     task = created[2][1]
     assert created[2][0] == created[0][0]
     assert [b["id"] for b in task["coordinating_bodies"]] == sorted([world.party.id, world.women.id])
-    assert task["lead_body"]["id"] == world.ubnd.id and task["criterion_codes"] == ["a", "b"]
+    assert task["lead_body"]["id"] == world.ubnd.id and task["criterion_codes"] == ["ntm-xa-2026.01", "ntm-xa-2026.02"]
 
     first, acknowledged = _reads(lambda: lead.post(f"/tasks/{task['id']}/transitions", {
         "action": "acknowledge", "version": task["version"]}))
@@ -227,7 +246,7 @@ def test_writes_read_what_they_answer_with_in_a_fixed_number_of_queries(api, mak
     assert submitted.status_code == 200, submitted.get_json()
     answer = submitted.get_json()
     assert [entry["user"]["id"] for entry in answer["history"]] == [world.secretary.id, world.lead.id, world.lead.id]
-    assert answer["criterion_codes"] == ["a", "b"] and len(answer["coordinating_bodies"]) == 2
+    assert answer["criterion_codes"] == ["ntm-xa-2026.01", "ntm-xa-2026.02"] and len(answer["coordinating_bodies"]) == 2
     # the token, the caller's bodies (an assignee acts for them), the task with its lead body and criteria, its
     # coordinating bodies, and the history with its users
     assert second == first == 5
@@ -240,18 +259,18 @@ def test_patch_changes_fields_and_records_them(api, make, world):
     client = api(world.secretary)
     response = client.patch(f"/tasks/{task.id}", {
         "title": "Tên mới", "expected_output": "Biên bản", "coordinating_body_ids": [world.party.id],
-        "due_date": "2030-02-01", "criterion_codes": ["b", "a", "b"], "version": task.version})
+        "due_date": "2030-02-01", "criterion_codes": ["ntm-xa-2026.02", "ntm-xa-2026.01", "ntm-xa-2026.02"], "version": task.version})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["title"] == "Tên mới" and body["expected_output"] == "Biên bản"
     assert body["due_date"] == "2030-02-01" and body["original_due_date"] == "2030-01-01"
-    assert body["criterion_codes"] == ["a", "b"] and [b["id"] for b in body["coordinating_bodies"]] == [world.party.id]
+    assert body["criterion_codes"] == ["ntm-xa-2026.01", "ntm-xa-2026.02"] and [b["id"] for b in body["coordinating_bodies"]] == [world.party.id]
     changes = body["history"][-1]["changes"]
     assert body["history"][-1]["action"] == "updated"
     assert changes["title"][1] == "Tên mới" and changes["due_date"] == ["2030-01-01", "2030-02-01"]
     assert changes["coordinating_body_ids"] == [[], [world.party.id]]
     assert client.get("/tasks?q=ten moi").get_json()["total"] == 1
-    same = client.patch(f"/tasks/{task.id}", {"title": "Tên mới", "criterion_codes": ["b", "a"],
+    same = client.patch(f"/tasks/{task.id}", {"title": "Tên mới", "criterion_codes": ["ntm-xa-2026.02", "ntm-xa-2026.01"],
                                               "version": body["version"]}).get_json()
     assert same["version"] == body["version"] and len(same["history"]) == len(body["history"])
 
@@ -270,7 +289,8 @@ def test_patch_refusals_change_nothing(api, make, world):
     for bad, field in (({"lead_body_id": world.other_ubnd.id}, "lead_body_id"),
                        ({"lead_body_id": world.party.id}, "coordinating_body_ids"),
                        ({"coordinating_body_ids": [world.ubnd.id]}, "coordinating_body_ids"),
-                       ({"title": ""}, "title"), ({"responsible_user_id": 987654}, "responsible_user_id")):
+                       ({"title": ""}, "title"), ({"responsible_user_id": 987654}, "responsible_user_id"),
+                       ({"criterion_codes": ["ntm-xa-2026.01", "tc-khong-co"]}, "criterion_codes")):
         response = client.patch(f"/tasks/{task.id}", {**bad, "version": task.version})
         assert response.status_code == 422, (bad, response.get_json())
         assert field in response.get_json()["error"]["fields"]

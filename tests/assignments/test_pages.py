@@ -258,14 +258,20 @@ def test_create_and_edit_pages(client, login, make, world):
     response = _post(client, "/tasks/new", {
         "unit_id": world.commune.id, "title": "Kế hoạch huyện: chỉnh trang", "lead_body_id": world.ubnd.id,
         "coordinating_body_ids": [world.party.id], "due_date": "2030-03-31", "recurrence_freq": "",
-        "expected_output": "Báo cáo", "criteria_text": "a, b"}, "/tasks/new")
+        "expected_output": "Báo cáo", "criteria_text": "ntm-xa-2026.02, ntm-xa-2026.01"}, "/tasks/new")
     assert response.status_code == 302, response.get_data(as_text=True)
     task = db.session.scalar(sa.select(Task).where(Task.title == "Kế hoạch huyện: chỉnh trang"))
-    assert task.status == TaskStatus.ASSIGNED and task.criterion_codes == ["a", "b"]
+    assert task.status == TaskStatus.ASSIGNED and task.criterion_codes == ["ntm-xa-2026.01", "ntm-xa-2026.02"]
     assert [b.id for b in task.coordinating_bodies] == [world.party.id]
     bad = _post(client, "/tasks/new", {"unit_id": world.commune.id, "title": "X", "lead_body_id": world.ubnd.id,
                                        "coordinating_body_ids": [world.ubnd.id]}, "/tasks/new")
     assert bad.status_code == 200 and "Trùng cơ quan chủ trì" in bad.get_data(as_text=True)
+    unknown = _post(client, "/tasks/new", {"unit_id": world.commune.id, "title": "Mã lạ", "lead_body_id": world.ubnd.id,
+                                           "criteria_text": "ntm-xa-2026.01, tc-khong-co"}, "/tasks/new")
+    html = unknown.get_data(as_text=True)
+    assert unknown.status_code == 200 and "Không có mã &#39;tc-khong-co&#39;." in html
+    assert 'id="criteria_text"' in html and "is-invalid" in html.split('id="criteria_text"')[0][-300:]
+    assert db.session.scalar(sa.select(Task).where(Task.title == "Mã lạ")) is None
 
     edit = f"/tasks/{task.id}/edit"
     assert client.get(edit).status_code == 200
