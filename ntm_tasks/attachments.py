@@ -33,10 +33,7 @@ ALLOWED = {
     "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
     "txt": ("text/plain; charset=utf-8", None),
     "csv": ("text/csv; charset=utf-8", None),
-    # A saved web page is kept as evidence but only ever served back as plain text, never rendered.
-    "html": ("text/plain; charset=utf-8", None),
-    "htm": ("text/plain; charset=utf-8", None),
-}
+}  # no .html or .svg: markup is not evidence the contract accepts, and a text file is served as plain text
 ACCEPT_ATTRIBUTE = ",".join("." + ext for ext in ALLOWED)
 
 
@@ -99,7 +96,6 @@ def store_upload(upload: FileStorage | None, actor, **owner) -> Attachment:
     # The client's name is only a label: the file is stored under a random name in the upload folder.
     original = display_name(upload.filename)
     head = upload.stream.read(2048)
-    content_type = _check_type(original, head)
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     stored_name = secrets.token_hex(16)
     path = os.path.join(_folder(), stored_name)
@@ -113,6 +109,7 @@ def store_upload(upload: FileStorage | None, actor, **owner) -> Attachment:
                     raise TooLarge(_("Tệp lớn hơn 20 MB."), {"file": _("Tối đa 20 MB.")})
                 out.write(chunk)
                 chunk = upload.stream.read(64 * 1024)
+        content_type = _check_type(original, head)  # after the size: a file too large is 413 whatever it holds
     except BaseException:
         os.unlink(path)
         raise

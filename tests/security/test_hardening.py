@@ -226,12 +226,17 @@ def test_text_is_escaped_on_the_pages(app, world):
         assert "<script>alert" not in html and "<img src=x" not in html, path
 
 
-def test_an_uploaded_web_page_is_served_as_inert_text(app, world):
+def test_a_web_page_is_refused_and_markup_in_a_text_file_is_served_as_inert_text(app, world):
     client = app.test_client()
     headers = {"Authorization": f"Bearer {api_token(app, world.user('assignee_a'))}"}
     payload = b"<html><script>alert(document.cookie)</script></html>"
-    response = client.post(f"/api/v1/tasks/{world.objects['task'].id}/attachments", headers=headers,
-                           data={"file": (io.BytesIO(payload), "trang.html")})
+
+    def upload(name):
+        return client.post(f"/api/v1/tasks/{world.objects['task'].id}/attachments", headers=headers,
+                           data={"file": (io.BytesIO(payload), name)})
+
+    assert upload("trang.html").status_code == 415
+    response = upload("trang.txt")
     assert response.status_code == 201
     download = client.get(f"/api/v1/attachments/{response.get_json()['id']}", headers=headers)
     assert download.headers["Content-Type"].startswith("text/plain")
