@@ -128,6 +128,15 @@ def _given_or_led_from(unit_ids: list[int] | None):
     return sa.or_(in_ids(Task.unit_id, unit_ids), in_ids(Task.lead_unit_id, unit_ids))
 
 
+def can_filter_tasks_by(user, unit) -> bool:
+    """A task list may be narrowed to a unit the user sees, or to one above the user's own (which leaves the
+    user's scope); an assignee's list is their bodies' tasks, whichever unit gave them."""
+    if unit is None:
+        return False
+    return (user.role == Role.ASSIGNEE or unit_in_scope(user, unit)
+            or (user.unit is not None and user.unit.path.startswith(unit.path)))
+
+
 def task_filter(user, unit_id: int | None = None):
     """SQL condition selecting the tasks the user may see; with `unit_id`, only those given by or led from
     that unit or a unit below it."""
@@ -141,12 +150,9 @@ def task_filter(user, unit_id: int | None = None):
         return clause if unit is None else sa.and_(clause, _given_or_led_from(subtree_filter_ids(unit)))
     # Two subtrees are nested or apart, so "in the unit's subtree and in the user's scope" is the deeper of the
     # two (or nothing): one condition instead of two, each an OR checked on every candidate row.
-    if unit is None or (user.unit is not None and user.unit.path.startswith(unit.path)):
-        ids = scope_unit_ids(user)
-    elif unit_in_scope(user, unit):
-        ids = subtree_filter_ids(unit)
-    else:
+    if not (unit is None or can_filter_tasks_by(user, unit)):
         return sa.false()
+    ids = subtree_filter_ids(unit) if unit is not None and unit_in_scope(user, unit) else scope_unit_ids(user)
     return _given_or_led_from(ids)
 
 

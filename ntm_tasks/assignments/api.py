@@ -117,7 +117,10 @@ def create_task(data):
 @bp.arguments(TaskQuerySchema, location="query")
 @bp.response(200, page_schema(TaskSchema, "TaskPage", dumped=True))
 def list_tasks(args):
-    """Tasks the caller may see, overdue first, then by due date."""
+    """Tasks the caller may see, overdue first, then by due date; `unit_id` covers the units below it too."""
+    if args.get("unit_id"):
+        unit = db.session.get(Unit, args["unit_id"])
+        perm.require_visible(unit, perm.can_filter_tasks_by(actor(), unit))
     as_of = today()
     query = task_list_query(actor(), args, as_of)
     return paginate(query, args["page"], args["per_page"], key=Task.id,

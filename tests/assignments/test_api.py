@@ -131,7 +131,11 @@ def test_list_scope_filters_and_order(app, api, make, world):
     assert ids(chair, f"?unit_id={world.village.id}") == [village.id]
     assert set(ids(chair, f"?unit_id={world.commune.id}")) == set(ids(chair))
     assert set(ids(api(world.viewer), f"?unit_id={world.province.id}")) == set(ids(chair)) | {elsewhere.id}
-    assert ids(chair, f"?unit_id={world.other.id}") == []
+    for hidden in (world.other.id, 987654):  # a unit the chair does not see, as for meetings and reports
+        response = chair.get(f"/tasks?unit_id={hidden}")
+        assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+    assert ids(api(world.lead), f"?unit_id={world.province.id}") == ids(api(world.lead))  # an assignee: any unit
+    assert ids(api(world.lead), f"?unit_id={world.other.id}") == []
     assert ids(chair, f"?unit_id={world.province.id}") == ids(chair)  # above the chair's unit: the chair's scope
     assert ids(chair, f"?body_id={world.party.id}") == [soon.id]
     assert soon.id in ids(chair, f"?body_id={world.ubnd.id}")  # coordinating counts too
