@@ -138,12 +138,21 @@ class ParticipantOutSchema(BaseSchema):
     name = ma.fields.String()
 
 
+class Participants(ma.fields.List):
+    """A list of participants, or the names typed as one text (split at semicolons and line breaks), as the
+    minutes list them."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[;\n]", value) if part.strip()]
+        return super()._deserialize(value, attr, data, **kwargs)
+
 class _MeetingFields(BaseSchema):
     """Fields a client writes, shared by create and update."""
 
     location = ma.fields.String(allow_none=True, validate=validate.Length(max=300))
     chair = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
-    participants = ma.fields.List(Participant(), validate=validate.Length(max=300))
+    participants = Participants(Participant(), validate=validate.Length(max=300))
     legal_bases = ma.fields.List(LegalBasis(), validate=validate.Length(max=50))
     summary = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_TEXT_LENGTH))
     difficulties = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_TEXT_LENGTH))

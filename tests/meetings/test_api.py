@@ -53,6 +53,18 @@ def test_create_meeting(api, make):
     assert body["legal_bases"][1]["issued_on"] == "2024-02-03" and body["legal_bases"][1]["issuer"] == "UBND xã"
 
 
+def test_participants_typed_as_one_text(api, make):
+    """The minutes list who attended as a line of text: split at semicolons and line breaks, as guests."""
+    c = commune(make)
+    response = api(c.secretary).post("/meetings", new_meeting(
+        c, participants="Thành viên BCĐ xã; Đại diện HTX, thôn Trung\n Ông B "))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["participants"] == [
+        {"body_id": None, "name": "Thành viên BCĐ xã"}, {"body_id": None, "name": "Đại diện HTX, thôn Trung"},
+        {"body_id": None, "name": "Ông B"}]
+    too_long = api(c.secretary).post("/meetings", new_meeting(c, participants="x" * 201))
+    assert too_long.status_code == 422 and "participants.0" in too_long.get_json()["error"]["fields"]
+
 def test_held_at_forms(api, make):
     c = commune(make)
     client = api(c.chair)

@@ -98,6 +98,9 @@ def test_dossier_validation(api, make, place):
     other = make.unit()
     assert _create(chair, commune, kind="award").status_code == 422
     assert _create(chair, commune, kind="recognition").status_code == 201
+    short = _create(chair, commune, kind="advanced")  # the standard alone names the kind too
+    assert short.status_code == 201 and short.get_json()["kind"] == "recognition_advanced"
+    assert _create(chair, commune, kind="recognition_award").status_code == 422
     missing = chair.post("/dossiers", {"unit_id": commune.id, "kind": "recognition"})
     assert missing.status_code == 422 and {"title", "due_date"} <= set(missing.get_json()["error"]["fields"])
     foreign = _create(chair, other)
