@@ -125,8 +125,8 @@ def update_task(actor, task: Task, version: int | None, **values) -> Task:
     coordinating = values.pop("coordinating_bodies", None)
     lead_body = values.pop("lead_body", None)
     codes = values.pop("criterion_codes", None)
-    if codes is not None and sorted(set(codes)) != task.criterion_codes:
-        codes = check_codes(actor, codes)
+    if codes is not None:
+        codes = sorted(check_codes(actor, codes))  # a set: the order given does not count
     unknown = set(values) - EDITABLE_FIELDS
     if unknown:  # the status and the dates of the workflow change only through transition()
         raise TypeError(f"update_task() cannot set {', '.join(sorted(unknown))}")
@@ -152,9 +152,9 @@ def update_task(actor, task: Task, version: int | None, **values) -> Task:
     if coordinating_changed:
         changes["coordinating_body_ids"] = [[b.id for b in task.coordinating_bodies], [b.id for b in coordinating]]
         task.coordinating_bodies = list(coordinating)
-    if codes is not None and sorted(set(codes)) != task.criterion_codes:  # a set: the order given does not count
-        changes["criterion_codes"] = [task.criterion_codes, sorted(set(codes))]
-        task.criteria = [TaskCriterion(criterion_code=c) for c in sorted(set(codes))]
+    if codes is not None and codes != task.criterion_codes:
+        changes["criterion_codes"] = [task.criterion_codes, codes]
+        task.criteria = [TaskCriterion(criterion_code=c) for c in codes]
     if changes:
         refresh_search_text(task)
         record(task, actor, "updated", changes)
