@@ -165,18 +165,24 @@ class AssessmentSchema(BaseSchema):
 # --- dossiers ---------------------------------------------------------------------------------------
 
 
+DOSSIER_KINDS = [k.value for k in DossierKind]
+
+
 class DossierKindField(ma.fields.String):
     """A dossier kind; the recognised standard alone ("ntm", "advanced", "model", "model_village") names it too."""
 
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.OneOf(DOSSIER_KINDS), **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        kinds = {k.value for k in DossierKind}
-        return f"recognition_{value}" if value not in kinds and f"recognition_{value}" in kinds else value
+        full = f"recognition_{value}"
+        return full if value not in DOSSIER_KINDS and full in DOSSIER_KINDS else value
 
 
 class DossierCreateSchema(BaseSchema):
     unit_id = ma.fields.Integer(required=True)
-    kind = DossierKindField(required=True, validate=validate.OneOf([k.value for k in DossierKind]))
+    kind = DossierKindField(required=True)
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
     due_date = ma.fields.Date(required=True, allow_none=True)
     receiving_body_id = ma.fields.Integer(allow_none=True, load_default=None)
