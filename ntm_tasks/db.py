@@ -1,5 +1,6 @@
 """Declarative base, naming convention, the app's clock and shared column types."""
 import os
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,17 @@ def _fixed_today() -> date | None:
 def today() -> date:
     """The app's today in Vietnam; NTM_TODAY overrides it for demonstrations and tests."""
     return _fixed_today() or datetime.now(LOCAL_TZ).date()
+
+
+@contextmanager
+def acting_on(day: date):
+    """Act as on `day` (history, progress reports, decisions carry that date), as the demo's people did then."""
+    previous = current_app.config.get("NTM_TODAY")
+    current_app.config["NTM_TODAY"] = day.isoformat()
+    try:
+        yield
+    finally:
+        current_app.config["NTM_TODAY"] = previous
 
 
 def utcnow() -> datetime:

@@ -1,32 +1,19 @@
 """Demo work on Hoằng Trung's tasks: the assignees and the chair move them through the workflow, each action on
 its own day (relative to today), so the demo shows every status and every status group, progress reports,
 extension requests approved, refused and pending, and recurring tasks with their occurrences."""
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
 import sqlalchemy as sa
-from flask import current_app
 
 from ntm_tasks.assignments import recurrence, services
 from ntm_tasks.assignments.models import OPEN_STATUSES, ProgressReport, Task, TaskStatus
-from ntm_tasks.db import local, today
+from ntm_tasks.db import acting_on, local, today
 from ntm_tasks.extensions import db
 from ntm_tasks.org.models import Body, Unit
 
 ASSIGNEES = ("ubnd", "diachinh", "phunu", "truongthon")
-
-
-@contextmanager
-def _on(day: date):
-    """Act as on `day`: the history, progress reports and decisions carry that date."""
-    previous = current_app.config.get("NTM_TODAY")
-    current_app.config["NTM_TODAY"] = day.isoformat()
-    try:
-        yield
-    finally:
-        current_app.config["NTM_TODAY"] = previous
 
 
 @dataclass
@@ -42,13 +29,13 @@ class Cast:
 
 
 def _act(cast: Cast, task: Task, day: date, action: str, note: str | None = None, actor=None) -> None:
-    with _on(day):
+    with acting_on(day):
         who = actor or (cast.chair if action in ("approve", "return", "cancel", "reopen") else cast.assignee(task))
         services.transition(who, task, action, note=note, version=task.version)
 
 
 def _progress(cast: Cast, task: Task, day: date, value: int, note: str) -> None:
-    with _on(day):
+    with acting_on(day):
         services.add_progress(cast.assignee(task), task, value, note)
 
 
@@ -109,7 +96,7 @@ def _pending_extension(cast, task, t):
     s = _start(task)
     _act(cast, task, _between(s, s + timedelta(days=1), t), "acknowledge")
     _progress(cast, task, _between(s, s + timedelta(days=4), t), 20, "Đang chờ hướng dẫn của cấp trên.")
-    with _on(t):
+    with acting_on(t):
         services.request_extension(cast.assignee(task), task, max(task.due_date or t, t) + timedelta(days=15),
                                    "Chờ Văn phòng Điều phối NTM tỉnh ban hành hướng dẫn mới.")
 
@@ -120,10 +107,10 @@ def _approved_extension(cast, task, t):
     asked = _between(s, task.due_date + timedelta(days=1), t)
     _act(cast, task, _between(s, s + timedelta(days=1), asked), "acknowledge")
     _progress(cast, task, _between(s, s + timedelta(days=5), asked), 50, "Đã thi công được một nửa khối lượng.")
-    with _on(asked):
+    with acting_on(asked):
         request = services.request_extension(cast.assignee(task), task, t + timedelta(days=14),
                                              "Vướng giải phóng mặt bằng tại 3 hộ dân, cần thêm thời gian vận động.")
-    with _on(_between(asked, asked + timedelta(days=1), t)):
+    with acting_on(_between(asked, asked + timedelta(days=1), t)):
         services.decide_extension(cast.chair, request, True, "Đồng ý gia hạn; hoàn thành dứt điểm trong thời hạn mới.")
 
 
@@ -131,10 +118,10 @@ def _refused_extension(cast, task, t):
     s = _start(task)
     _act(cast, task, _between(s, s + timedelta(days=1), t), "acknowledge")
     _progress(cast, task, _between(s, s + timedelta(days=3), t), 45, "Đang triển khai theo kế hoạch.")
-    with _on(_between(s, t - timedelta(days=1), t)):
+    with acting_on(_between(s, t - timedelta(days=1), t)):
         request = services.request_extension(cast.assignee(task), task, max(task.due_date or t, t) + timedelta(days=30),
                                              "Đề nghị lùi thời hạn để lồng ghép với kế hoạch năm sau.")
-    with _on(t):
+    with acting_on(t):
         services.decide_extension(cast.chair, request, False, "Không đồng ý; nhiệm vụ cần hoàn thành đúng hạn.")
 
 
@@ -206,10 +193,10 @@ def _run_occurrences(series: list[Task], t: date) -> None:
     day = min(recurrence.series_start(s) for s in series)
     ids = [s.id for s in series]
     while day <= t:
-        with _on(day):
+        with acting_on(day):
             recurrence.create_occurrences(day, ids)
         day += timedelta(days=7)
-    with _on(t):
+    with acting_on(t):
         recurrence.create_occurrences(t, ids)
 
 
@@ -243,7 +230,7 @@ def _cancel_duplicates(cast: Cast, worked: list[Task], t: date) -> None:
 def _monthly_report(cast: Cast, commune: Unit, t: date) -> Task:
     """The monthly progress report on the 25th, given directly by the committee a hundred days ago."""
     lead = next(b for b, user in cast.assignee_of.items() if user.username == "ubnd")
-    with _on(t - timedelta(days=100)):
+    with acting_on(t - timedelta(days=100)):
         return services.create_task(
             cast.secretary, unit=commune, lead_body=db.session.get(Body, lead),
             title="Báo cáo tiến độ xây dựng NTM nâng cao", recurrence={"freq": "monthly", "day": 25},
@@ -267,7 +254,7 @@ def _create_for(cast: Cast, commune: Unit, scenario: Scenario, t: date) -> Task:
     from ntm_tasks.demo import demo_user
 
     body = demo_user(scenario.assignee).bodies[0]
-    with _on(t - timedelta(days=60)):
+    with acting_on(t - timedelta(days=60)):
         return services.create_task(cast.secretary, unit=commune, lead_body=body, title=scenario.title,
                                     due_date=t + timedelta(days=scenario.due_in),
                                     description="Nhiệm vụ giao trực tiếp theo Kế hoạch của UBND xã.",

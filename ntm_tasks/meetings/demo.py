@@ -1,29 +1,16 @@
 """Demo meetings: Hoằng Trung's steering meeting of four months ago, a working session of last month and a draft
 for next week; one published meeting in Quảng Phú. All made through the services, dated relative to today."""
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
-from ntm_tasks.db import LOCAL_TZ, today
+from ntm_tasks.db import LOCAL_TZ, acting_on, today
 from ntm_tasks.extensions import db
 from ntm_tasks.meetings import services
 from ntm_tasks.meetings.models import Meeting
 from ntm_tasks.org.models import Body, BodyKind, Unit
 
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
-
-
-@contextmanager
-def _as_of(day: date):
-    """Record what happens as on `day` (history, publication, notifications), like a secretary at the time."""
-    previous = current_app.config.get("NTM_TODAY")
-    current_app.config["NTM_TODAY"] = day.isoformat()
-    try:
-        yield
-    finally:
-        current_app.config["NTM_TODAY"] = previous
 
 
 def _weekday(day: date) -> date:
@@ -54,7 +41,7 @@ def _bodies(unit: Unit, *kinds_or_names) -> list[int]:
 
 
 def _meeting(actor, unit: Unit, day: date, conclusions: str, notice: str | None, **fields) -> Meeting:
-    with _as_of(min(day, today())):
+    with acting_on(min(day, today())):
         meeting = services.create_meeting(actor, unit=unit, held_at=_at(day), **fields)
         services.save_conclusions(actor, meeting, text=conclusions)
         if notice:
