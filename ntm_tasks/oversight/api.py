@@ -1,11 +1,10 @@
 """API routes of the oversight package (mounted under /api/v1): reports, criteria, dossiers, the calendar."""
 import sqlalchemy as sa
 from flask import Response
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from ntm_tasks import permissions as perm
-from ntm_tasks.api.core import BaseSchema, actor, page_schema, paginate
+from ntm_tasks.api.core import BaseSchema, Blueprint, actor, page_schema, paginate
 from ntm_tasks.assignments.schemas import history_payload
 from ntm_tasks.db import today
 from ntm_tasks.errors import Invalid
@@ -254,7 +253,7 @@ def get_dossier(dossier_id):
 @bp.arguments(DossierTransitionSchema)
 @bp.response(200, DossierSchema)
 def dossier_transition(data, dossier_id):
-    """submit, return (note required), accept, recognize (decision_number and decision_date required)."""
+    """submit, return (note required), accept, recognize (with decision_number and decision_date when known)."""
     dossier = visible_dossier(dossier_id)
     dossiers.transition(actor(), dossier, data["action"], version=data["version"], note=data["note"],
                         decision_number=data["decision_number"], decision_date=data["decision_date"])

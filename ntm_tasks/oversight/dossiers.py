@@ -35,14 +35,14 @@ class Transition:
     sources: tuple[DossierStatus, ...]
     target: DossierStatus
     note_required: bool = False
-    decision_required: bool = False
+    records_decision: bool = False
 
 
 ACTIONS = {
     "submit": Transition((DossierStatus.PREPARING, DossierStatus.RETURNED), DossierStatus.SUBMITTED),
     "return": Transition((DossierStatus.SUBMITTED,), DossierStatus.RETURNED, note_required=True),
     "accept": Transition((DossierStatus.SUBMITTED,), DossierStatus.ACCEPTED),
-    "recognize": Transition((DossierStatus.ACCEPTED,), DossierStatus.RECOGNIZED, decision_required=True),
+    "recognize": Transition((DossierStatus.ACCEPTED,), DossierStatus.RECOGNIZED, records_decision=True),
 }
 OPEN_DOSSIER_STATUSES = (DossierStatus.PREPARING, DossierStatus.RETURNED)
 
@@ -86,7 +86,7 @@ def allowed_actions(actor, dossier: Dossier) -> list[str]:
 
 def transition(actor, dossier: Dossier, action: str, *, version: int | None, note: str | None = None,
                decision_number: str | None = None, decision_date: date | None = None) -> Dossier:
-    """Move the dossier along: role (403), version and status (409), note and decision (422)."""
+    """Move the dossier along: role (403), version and status (409), note (422)."""
     spec = ACTIONS.get(action)
     if spec is None:
         raise Invalid(_("Thao tác không hợp lệ."), {"action": _("Phải là một trong %(values)s.", values=", ".join(ACTIONS))})
@@ -100,17 +100,13 @@ def transition(actor, dossier: Dossier, action: str, *, version: int | None, not
     if spec.note_required and not note:
         raise Invalid(_("Cần ghi rõ nội dung yêu cầu bổ sung."), {"note": _("Bắt buộc với thao tác này.")})
     changes = {"status": [dossier.status, spec.target]}
-    if spec.decision_required:
-        fields = {}
-        if not (decision_number or "").strip():
-            fields["decision_number"] = _("Bắt buộc khi công nhận.")
-        if decision_date is None:
-            fields["decision_date"] = _("Bắt buộc khi công nhận.")
-        if fields:
-            raise Invalid(_("Cần số và ngày quyết định công nhận."), fields)
-        changes["decision_number"] = [dossier.decision_number, decision_number.strip()]
+    if spec.records_decision:
+        # The contract's recognize carries no more than a note: the decision's number and date are kept when given,
+        # and may be filled in later as the province's decision reaches the commune.
+        decision_number = (decision_number or "").strip() or None
+        changes["decision_number"] = [dossier.decision_number, decision_number]
         changes["decision_date"] = [dossier.decision_date, decision_date]
-        dossier.decision_number, dossier.decision_date = decision_number.strip(), decision_date
+        dossier.decision_number, dossier.decision_date = decision_number, decision_date
     if action == "submit":
         changes["submitted_on"] = [dossier.submitted_on, today()]
         dossier.submitted_on = today()

@@ -75,10 +75,7 @@ def test_dossier_course(api, make, place, app):
                       data={"file": (io.BytesIO(b"%PDF-1.4 x"), "x.pdf")},
                       content_type="multipart/form-data").status_code == 409  # not while with the level above
     assert act("accept").get_json()["status"] == "accepted"
-    missing = act("recognize")
-    assert missing.status_code == 422
-    assert {"decision_number", "decision_date"} <= set(missing.get_json()["error"]["fields"])
-    done = act("recognize", decision_number="1234/QĐ-UBND", decision_date="2026-12-20")
+    done = act("recognize", decision_number=" 1234/QĐ-UBND ", decision_date="2026-12-20")
     assert done.status_code == 200
     final = done.get_json()
     assert final["status"] == "recognized" and final["decision_number"] == "1234/QĐ-UBND"
@@ -90,6 +87,19 @@ def test_dossier_course(api, make, place, app):
     assert act("submit").status_code == 409
     bad = act("approve")
     assert bad.status_code == 422 and "action" in bad.get_json()["error"]["fields"]
+
+
+def test_recognize_takes_the_contracts_body_alone(api, make, place):
+    """API.md's transition body is {action, note?, version}: the decision's number and date are kept when given."""
+    province, commune = place
+    chair = api(make.user("chair", commune))
+    dossier = _create(chair, commune).get_json()
+    for action in ("submit", "accept", "recognize"):
+        version = chair.get(f"/dossiers/{dossier['id']}").get_json()["version"]
+        response = chair.post(f"/dossiers/{dossier['id']}/transitions", {"action": action, "version": version})
+        assert response.status_code == 200, response.get_json()
+    final = response.get_json()
+    assert final["status"] == "recognized" and final["decision_number"] is None and final["decision_date"] is None
 
 
 def test_dossier_validation(api, make, place):
