@@ -136,11 +136,17 @@ def check_password_rules(password: str, field: str = "password", username: str |
         raise Invalid(_("Mật khẩu quá yếu."), {field: _("Không được chứa tên đăng nhập.")})
 
 
-def _resolve_bodies(body_ids: list[int]) -> list[Body]:
+def _resolve_bodies(body_ids: list[int], unit: Unit | None) -> list[Body]:
+    """The bodies a user of `unit` speaks for: its own or those of the units below it (a commune's focal person for
+    a village), never a body elsewhere, whose tasks the account would then see and act on outside its scope."""
     bodies = list(db.session.scalars(sa.select(Body).where(Body.id.in_(body_ids)))) if body_ids else []
     missing = set(body_ids) - {b.id for b in bodies}
     if missing:
         raise Invalid(_("Cơ quan không tồn tại."), {"body_ids": _("Không có cơ quan %(ids)s.", ids=sorted(missing))})
+    outside = sorted(b.id for b in bodies if unit is not None and not b.unit.path.startswith(unit.path))
+    if outside:
+        raise Invalid(_("Cơ quan không thuộc đơn vị của tài khoản."),
+                      {"body_ids": _("Cơ quan %(ids)s không thuộc đơn vị này hay đơn vị cấp dưới.", ids=outside)})
     return bodies
 
 
@@ -157,7 +163,7 @@ def create_user(actor, *, username: str, password: str, role: str, full_name: st
         raise Invalid(_("Tài khoản này cần một đơn vị."), {"unit_id": _("Bắt buộc với vai trò này.")})
     if check_rules:
         check_password_rules(password, username=username)
-    bodies = _resolve_bodies(body_ids or [])
+    bodies = _resolve_bodies(body_ids or [], unit)
     user = User(username=username, full_name=(full_name or "").strip(), role=role, unit=unit, email=email or None,
                 calendar_token=secrets.token_urlsafe(24))
     user.set_password(password)
@@ -177,7 +183,7 @@ def update_user(actor, user: User, *, full_name: str, role: str, unit: Unit | No
         "full_name": full_name.strip(), "role": role, "unit_id": unit.id if unit else None,
         "email": email or None, "is_active_account": is_active,
     })
-    bodies = _resolve_bodies(body_ids)
+    bodies = _resolve_bodies(body_ids, unit)
     if {b.id for b in bodies} != set(user.body_ids):
         changes["body_ids"] = [user.body_ids, [b.id for b in bodies]]
         user.bodies = bodies

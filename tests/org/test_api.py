@@ -110,6 +110,33 @@ def test_create_body_and_user(api, make):
     assert dup.status_code == 422 and "username" in dup.get_json()["error"]["fields"]
 
 
+def test_a_users_bodies_lie_in_its_unit_or_below(api, make):
+    commune = make.unit()
+    village = make.unit(level="village", parent=commune)
+    elsewhere = make.body(make.unit())
+    admin = api(make.user("admin"))
+
+    def create(username, body):
+        return admin.post("/users", {"username": username, "password": "long-enough-1", "role": "assignee",
+                                     "unit_id": commune.id, "body_ids": [body.id]})
+
+    assert create("truong.thon", make.body(village, "village_head")).status_code == 201
+    foreign = create("lac.cho", elsewhere)
+    assert foreign.status_code == 422 and "body_ids" in foreign.get_json()["error"]["fields"]
+    assert admin.get("/users?per_page=200").get_json()["total"] == 2  # the admin and the village head
+
+
+def test_blank_names_are_refused(api, make):
+    commune = make.unit()
+    admin = api(make.user("admin"))
+    unit = admin.post("/units", {"name": "   ", "level": "commune"})
+    assert unit.status_code == 422 and "name" in unit.get_json()["error"]["fields"]
+    body = admin.post("/bodies", {"unit_id": commune.id, "name": " \t ", "kind": "school"})
+    assert body.status_code == 422 and "name" in body.get_json()["error"]["fields"]
+    padded = admin.post("/bodies", {"unit_id": commune.id, "name": "  Trường THCS  ", "kind": "school"})
+    assert padded.status_code == 201 and padded.get_json()["name"] == "Trường THCS"
+
+
 def test_pagination_envelope_and_limits(api, make):
     admin = api(make.user("admin"))
     province = make.unit(level="province")
