@@ -1,4 +1,5 @@
 """Rules for tasks: creation, the workflow, progress, extensions. Services flush; the request commits."""
+import calendar
 from datetime import date
 
 import sqlalchemy as sa
@@ -47,6 +48,9 @@ def check_recurrence(recurrence: dict | None) -> dict | None:
     if freq == "yearly":
         if month is not None and (not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12):
             raise Invalid(_("Tháng của chu kỳ không hợp lệ."), {"recurrence": _("month phải từ 1 đến 12.")})
+        if day is not None and month is not None and day > calendar.monthrange(2024, month)[1]:  # a leap year
+            raise Invalid(_("Ngày của chu kỳ không hợp lệ."), {"recurrence": _("Tháng %(month)s không có ngày %(day)s.",
+                                                                              month=month, day=day)})
         result["month"] = month
     return result
 
@@ -198,12 +202,17 @@ def transition(actor, task: Task, action: str, note: str | None = None, version:
             raise Invalid(_("Cần chọn cơ quan chủ trì mới."), {"lead_body_id": _("Bắt buộc.")})
         if lead_body.id == task.lead_body_id:
             raise Invalid(_("Hãy giao cho một cơ quan khác."), {"lead_body_id": _("Trùng cơ quan đã từ chối.")})
-        _check_bodies(task.unit, lead_body, task.coordinating_bodies)
+        # "Not ours, the Farmers' Association's": a coordinating body named the new lead stops coordinating.
+        coordinating = [b for b in task.coordinating_bodies if b.id != lead_body.id]
+        _check_bodies(task.unit, lead_body, coordinating)
     # Every check is done: only now does the task change, so a refused action leaves nothing behind.
     changes = {"status": [task.status, spec.target]}
     task.status = spec.target
     if action == "reassign":
         changes["lead_body_id"] = [task.lead_body_id, lead_body.id]
+        if len(coordinating) != len(task.coordinating_bodies):
+            changes["coordinating_body_ids"] = [[b.id for b in task.coordinating_bodies], [b.id for b in coordinating]]
+            task.coordinating_bodies = coordinating
         task.lead_body_id, task.lead_unit_id = lead_body.id, lead_body.unit_id
         task.lead_body = lead_body
         task.assigned_on = today()

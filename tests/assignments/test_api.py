@@ -74,6 +74,8 @@ def test_meeting_tasks_refused(api, make, world):
                         "recurrence.freq"),
                        ({"title": "X", "lead_body_id": world.ubnd.id, "recurrence": {"freq": "weekly", "day": 9}},
                         "recurrence"),
+                       ({"title": "X", "lead_body_id": world.ubnd.id,
+                         "recurrence": {"freq": "yearly", "day": 30, "month": 2}}, "recurrence"),
                        ({"title": "   ", "lead_body_id": world.ubnd.id}, "title")):
         response = client.post(f"/meetings/{meeting.id}/tasks", bad)
         assert response.status_code == 422, (bad, response.get_json())

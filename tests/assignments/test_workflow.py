@@ -6,6 +6,7 @@ import pytest
 from ntm_tasks.assignments.models import TaskStatus
 from ntm_tasks.assignments.workflow import ACTIONS
 from ntm_tasks.audit import history_of
+from ntm_tasks.extensions import db
 from tests.assignments.support import reload, snapshot
 
 ALL_STATUSES = list(TaskStatus)
@@ -185,6 +186,21 @@ def test_reassign_needs_another_lead_body_in_scope(api, make, world):
     assert api(world.lead).get(f"/tasks/{task.id}").status_code == 404
     listed = client.get(f"/tasks?unit_id={world.village.id}").get_json()
     assert [t["id"] for t in listed["items"]] == [task.id]
+
+
+def test_a_coordinating_body_may_take_the_lead(api, make, world):
+    """"Not ours, the Farmers' Association's", which coordinates: it leads now, and coordinates no more."""
+    task = _task(make, world, "declined")
+    task.coordinating_bodies = [world.party, world.women]
+    db.session.commit()
+    response = api(world.chair).post(f"/tasks/{task.id}/transitions",
+                                     {"action": "reassign", "version": task.version, "lead_body_id": world.party.id})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["lead_body"]["id"] == world.party.id
+    assert [b["id"] for b in body["coordinating_bodies"]] == [world.women.id]
+    changed = body["history"][-1]["changes"]["coordinating_body_ids"]
+    assert changed == [[world.party.id, world.women.id], [world.women.id]]
 
 
 def test_submit_records_the_day_and_approve_completes(api, make, world, app):

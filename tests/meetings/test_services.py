@@ -230,6 +230,7 @@ def test_text_with_an_unmatched_addressee_is_refused(make):
     ({"due_date": date(2024, 7, 1)}, "items.0.due_date"),
     ({"due_date": "15/08/2024"}, "items.0.due_date"),
     ({"recurrence": {"freq": "daily"}}, "items.0.recurrence"),
+    ({"recurrence": {"freq": "yearly", "day": 31, "month": 2}}, "items.0.recurrence"),
     ({"text": "  "}, "items.0.text"),
 ])
 def test_bad_items_name_the_field(make, change, field):
