@@ -135,7 +135,7 @@ def send_attachment(attachment: Attachment):
         content = io.BytesIO(stored.read())
     response = send_file(
         content,
-        mimetype=attachment.content_type,
+        mimetype=attachment.content_type.partition(";")[0],  # Werkzeug adds the charset of text types itself
         as_attachment=True,
         download_name=attachment.filename,
         last_modified=attachment.created_at,

@@ -2,6 +2,7 @@
 line, then only HTTP with bearer tokens, on data the walk makes itself."""
 import base64
 import io
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -218,3 +219,43 @@ def test_oversight_endpoints_answer(client, walk):
     workbook = client.get(f"/api/v1/reports/monthly.xlsx?unit_id={w['commune']['id']}&month=2026-11",
                           headers=w["chair"])
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+
+
+def test_bad_values_are_the_fields_errors_never_the_servers(client, walk):
+    """JSON nested past Python's recursion limit is malformed (400); an id no column holds, a fraction given for an
+    id and a "yes" given for true are the field's 422, named in `fields`."""
+    w = walk
+    meeting = client.post("/api/v1/meetings", json={"unit_id": w["commune"]["id"], "title": "Họp BCĐ",
+                                                    "kind": "steering_meeting", "held_at": "2026-03-02T08:00:00"},
+                          headers=w["secretary"]).get_json()
+    deep = client.post(f"/api/v1/meetings/{meeting['id']}/tasks", data="[" * 5000 + "]" * 5000,
+                       content_type="application/json", headers=w["secretary"])
+    assert deep.status_code == 400 and deep.get_json()["error"]["code"] == "bad_request"
+
+    for field, value in (("lead_body_id", 10**30), ("lead_body_id", w["ubnd"]["id"] + 0.5),
+                         ("coordinating_body_ids", [2**31])):
+        body = {"title": "Rà soát", "lead_body_id": w["ubnd"]["id"], field: value}
+        response = client.post(f"/api/v1/meetings/{meeting['id']}/tasks", data=json.dumps(body),
+                               content_type="application/json", headers=w["secretary"])  # orjson has no 10**30
+        assert response.status_code == 422, (field, value)
+        assert list(response.get_json()["error"]["fields"]) in ([field], [f"{field}.0"]), response.get_json()
+    fraction = client.post("/api/v1/meetings", json={"unit_id": w["commune"]["id"] + 0.5, "title": "Họp",
+                                                     "kind": "conference", "held_at": "2026-03-02T08:00:00"},
+                           headers=w["secretary"])
+    assert fraction.status_code == 422 and "unit_id" in fraction.get_json()["error"]["fields"]
+    assert client.get("/api/v1/tasks?page=99999999999999999999", headers=w["chair"]).status_code == 422
+    assert client.get(f"/api/v1/meetings/{meeting['id']}", headers=w["secretary"]).get_json()["tasks"] == []
+
+    version = client.get(f"/api/v1/meetings/{meeting['id']}", headers=w["secretary"]).get_json()["version"]
+    client.post(f"/api/v1/meetings/{meeting['id']}/publish", json={"version": version}, headers=w["secretary"])
+    task = client.post(f"/api/v1/meetings/{meeting['id']}/tasks", json={
+        "title": "Rà soát", "lead_body_id": w["ubnd"]["id"], "due_date": today().isoformat()},
+        headers=w["secretary"]).get_json()
+    asked = client.post(f"/api/v1/tasks/{task['id']}/extension-requests", json={
+        "requested_due_date": (today() + timedelta(days=9)).isoformat(), "reason": "Chờ số liệu"},
+        headers=w["assignee"]).get_json()
+    for answer in ("yes", "true", 1, 0, None):
+        response = client.post(f"/api/v1/extension-requests/{asked['id']}/decision", json={"approve": answer},
+                               headers=w["chair"])
+        assert response.status_code == 422 and "approve" in response.get_json()["error"]["fields"], answer
+    assert client.get(f"/api/v1/tasks/{task['id']}", headers=w["chair"]).get_json()["due_date"] == today().isoformat()

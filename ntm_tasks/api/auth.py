@@ -1,9 +1,8 @@
 """Token endpoints, bearer authentication of every other call, and the caller's own record."""
 import marshmallow as ma
 from flask import current_app, g, request
-from flask_smorest import Blueprint
 
-from ntm_tasks.api.core import PREFIX, PUBLIC_PATHS, BaseSchema, actor, error_response, is_api_request
+from ntm_tasks.api.core import PREFIX, PUBLIC_PATHS, BaseSchema, Blueprint, Int, actor, error_response, is_api_request
 from ntm_tasks.auth.login import attempt_login
 from ntm_tasks.auth.tokens import issue_token, revoke_token, token_for
 from ntm_tasks.db import local
@@ -18,12 +17,12 @@ class TokenSchema(BaseSchema):
 
 
 class MeSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     username = ma.fields.String()
     full_name = ma.fields.String()
     role = ma.fields.String()
-    unit_id = ma.fields.Integer(allow_none=True)
-    body_ids = ma.fields.List(ma.fields.Integer())
+    unit_id = Int(allow_none=True)
+    body_ids = ma.fields.List(Int())
     calendar_url = ma.fields.String(allow_none=True)
 
 

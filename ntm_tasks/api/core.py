@@ -1,12 +1,15 @@
 """Pieces every API module uses: schemas base, the caller, pagination, errors."""
+import json
 import logging
 
+import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from ntm_tasks.errors import DomainError
@@ -17,6 +20,54 @@ PREFIX = "/api/v1"
 # Paths that authenticate otherwise: Basic auth for tokens, the secret in the calendar address.
 PUBLIC_PATHS = (f"{PREFIX}/openapi.json",)
 MAX_PER_PAGE = 200
+INT_RANGE = range(-2**31, 2**31)  # what every integer column holds (PostgreSQL's integer)
+
+
+class JsonParser(FlaskParser):
+    """webargs' parser, for which JSON nested deeper than Python's recursion limit is malformed (400), as any other
+    JSON it cannot read, not a server error."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "[", 0) from None
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = JsonParser()
+
+
+class Int(ma.fields.Integer):
+    """An integer the database can hold, and never a fraction cut short (3.5 is not unit 3): a value out of range
+    is the field's error, not the database's."""
+
+    default_error_messages = {"range": "Số nằm ngoài giới hạn cho phép."}
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        number = super()._validated(value)
+        if number is not None and number not in INT_RANGE:
+            raise self.make_error("range")
+        return number
+
+
+class JsonBool(ma.fields.Boolean):
+    """A JSON true or false: "yes", "no", 1 or 0 are no answer to "approve?" (query strings keep the plain
+    Boolean, whose values are text)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class Text(ma.fields.String):
+    """Text without the spaces around it, so that a blank name is empty and its length check refuses it."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
 class BaseSchema(ma.Schema):
@@ -36,8 +87,8 @@ class ErrorSchema(BaseSchema):
 
 
 class PageArgsSchema(BaseSchema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+    page = Int(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = Int(load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class Dumped(ma.fields.Nested):
@@ -54,9 +105,9 @@ def page_schema(item_schema: type[ma.Schema], name: str, dumped: bool = False) -
     `dumped`)."""
     return type(name, (BaseSchema,), {
         "items": Dumped(item_schema, many=True) if dumped else ma.fields.List(ma.fields.Nested(item_schema)),
-        "total": ma.fields.Integer(),
-        "page": ma.fields.Integer(),
-        "per_page": ma.fields.Integer(),
+        "total": Int(),
+        "page": Int(),
+        "per_page": Int(),
     })
 
 

@@ -1,12 +1,11 @@
 """API routes of the assignments package (mounted under /api/v1): tasks, their workflow, progress, evidence
 and extension requests."""
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from sqlalchemy.orm import joinedload, selectinload
 
 from ntm_tasks import permissions as perm
-from ntm_tasks.api.core import BaseSchema, PageArgsSchema, actor, committed, page_schema, paginate
+from ntm_tasks.api.core import BaseSchema, Blueprint, PageArgsSchema, actor, committed, page_schema, paginate
 from ntm_tasks.assignments import services
 from ntm_tasks.assignments.models import ExtensionRequest, ProgressReport, Task
 from ntm_tasks.assignments.queries import attachment_visible, task_list_query

@@ -7,7 +7,7 @@ import orjson
 import sqlalchemy as sa
 from marshmallow import validate
 
-from ntm_tasks.api.core import BaseSchema
+from ntm_tasks.api.core import BaseSchema, Int, JsonBool, Text
 from ntm_tasks.assignments import categories
 from ntm_tasks.assignments.models import StatusCategory, Task, TaskCriterion, TaskStatus, task_coordinating_bodies
 from ntm_tasks.assignments.workflow import ACTIONS
@@ -34,13 +34,13 @@ class IsoDateTime(ma.fields.DateTime):
 
 
 class TaskBodyRefSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     name = ma.fields.String()
-    unit_id = ma.fields.Integer()
+    unit_id = Int()
 
 
 class TaskUserRefSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     username = ma.fields.String()
     full_name = ma.fields.String()
 
@@ -48,8 +48,8 @@ class TaskUserRefSchema(BaseSchema):
 class TaskRecurrenceSchema(BaseSchema):
     freq = ma.fields.String(required=True, validate=validate.OneOf(("weekly", "monthly", "quarterly", "semiannual",
                                                                     "yearly")))
-    day = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=31))
-    month = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=12))
+    day = Int(allow_none=True, load_default=None, validate=validate.Range(min=1, max=31))
+    month = Int(allow_none=True, validate=validate.Range(min=1, max=12))
 
 
 class TaskHistorySchema(BaseSchema):
@@ -61,30 +61,30 @@ class TaskHistorySchema(BaseSchema):
 
 
 class TaskSchema(BaseSchema):
-    id = ma.fields.Integer()
-    meeting_id = ma.fields.Integer(allow_none=True)
-    conclusion_id = ma.fields.Integer(allow_none=True)
-    unit_id = ma.fields.Integer(metadata={"description": "The unit whose committee gave the task."})
+    id = Int()
+    meeting_id = Int(allow_none=True)
+    conclusion_id = Int(allow_none=True)
+    unit_id = Int(metadata={"description": "The unit whose committee gave the task."})
     title = ma.fields.String()
     description = ma.fields.String(allow_none=True)
     expected_output = ma.fields.String(allow_none=True)
     lead_body = ma.fields.Nested(TaskBodyRefSchema)
     coordinating_bodies = ma.fields.List(ma.fields.Nested(TaskBodyRefSchema))
-    responsible_user_id = ma.fields.Integer(allow_none=True)
+    responsible_user_id = Int(allow_none=True)
     due_date = IsoDate(allow_none=True)
     original_due_date = IsoDate(allow_none=True)
     recurrence = ma.fields.Nested(TaskRecurrenceSchema, allow_none=True)
-    series_id = ma.fields.Integer(allow_none=True)
+    series_id = Int(allow_none=True)
     period_key = ma.fields.String(allow_none=True)
     criterion_codes = ma.fields.List(ma.fields.String())
     status = ma.fields.String(validate=validate.OneOf([s.value for s in TaskStatus]))
-    progress = ma.fields.Integer()
+    progress = Int()
     status_category = ma.fields.String(allow_none=True, validate=validate.OneOf([c.value for c in StatusCategory]))
-    overdue_days = ma.fields.Integer()
+    overdue_days = Int()
     assigned_on = IsoDate(allow_none=True)
     submitted_on = IsoDate(allow_none=True)
     completed_on = IsoDate(allow_none=True)
-    version = ma.fields.Integer()
+    version = Int()
     created_at = IsoDateTime()
     updated_at = IsoDateTime()
     history = ma.fields.List(ma.fields.Nested(TaskHistorySchema), metadata={"description": "On the detail only."})
@@ -192,66 +192,66 @@ def _moment(value) -> str | None:
 # --- requests -------------------------------------------------------------------------------------
 
 class TaskQuerySchema(BaseSchema):
-    unit_id = ma.fields.Integer(metadata={"description": "The unit and every unit below it (giving or lead)."})
-    body_id = ma.fields.Integer(metadata={"description": "Lead or coordinating body."})
+    unit_id = Int(metadata={"description": "The unit and every unit below it (giving or lead)."})
+    body_id = Int(metadata={"description": "Lead or coordinating body."})
     status = ma.fields.String(validate=validate.OneOf([s.value for s in TaskStatus]))
     category = ma.fields.String(validate=validate.OneOf([c.value for c in StatusCategory]))
     overdue = ma.fields.Boolean()
     due_before = ma.fields.Date(metadata={"description": "Due on or before this date."})
     due_after = ma.fields.Date(metadata={"description": "Due on or after this date."})
-    meeting_id = ma.fields.Integer()
-    series_id = ma.fields.Integer()
+    meeting_id = Int()
+    series_id = Int()
     q = ma.fields.String(metadata={"description": "Text search, ignoring case and diacritics."})
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = Int(load_default=1, validate=validate.Range(min=1))
+    per_page = Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class TaskCreateSchema(BaseSchema):
-    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title = Text(required=True, validate=validate.Length(min=1, max=300))
     description = ma.fields.String(allow_none=True, load_default=None)
     expected_output = ma.fields.String(allow_none=True, load_default=None)
-    lead_body_id = ma.fields.Integer(required=True)
-    coordinating_body_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    lead_body_id = Int(required=True)
+    coordinating_body_ids = ma.fields.List(Int(), load_default=list)
     due_date = ma.fields.Date(allow_none=True, load_default=None)
     recurrence = ma.fields.Nested(TaskRecurrenceSchema, allow_none=True, load_default=None)
-    criterion_codes = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)), load_default=list)
-    responsible_user_id = ma.fields.Integer(allow_none=True, load_default=None)
+    criterion_codes = ma.fields.List(Text(validate=validate.Length(min=1, max=60)), load_default=list)
+    responsible_user_id = Int(allow_none=True, load_default=None)
 
 
 class DirectTaskCreateSchema(TaskCreateSchema):
-    unit_id = ma.fields.Integer(metadata={"description": "The giving unit; the caller's unit when left out."})
+    unit_id = Int(metadata={"description": "The giving unit; the caller's unit when left out."})
 
 
 class TaskUpdateSchema(BaseSchema):
-    title = ma.fields.String(validate=validate.Length(min=1, max=300))
+    title = Text(validate=validate.Length(min=1, max=300))
     description = ma.fields.String(allow_none=True)
     expected_output = ma.fields.String(allow_none=True)
-    lead_body_id = ma.fields.Integer()
-    coordinating_body_ids = ma.fields.List(ma.fields.Integer())
+    lead_body_id = Int()
+    coordinating_body_ids = ma.fields.List(Int())
     due_date = ma.fields.Date(allow_none=True)
     recurrence = ma.fields.Nested(TaskRecurrenceSchema, allow_none=True)
-    criterion_codes = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)))
-    responsible_user_id = ma.fields.Integer(allow_none=True)
-    version = ma.fields.Integer(required=True)
+    criterion_codes = ma.fields.List(Text(validate=validate.Length(min=1, max=60)))
+    responsible_user_id = Int(allow_none=True)
+    version = Int(required=True)
 
 
 class TaskTransitionSchema(BaseSchema):
     action = ma.fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
     note = ma.fields.String(allow_none=True, load_default=None)
-    version = ma.fields.Integer(required=True)
-    lead_body_id = ma.fields.Integer(allow_none=True, load_default=None,
+    version = Int(required=True)
+    lead_body_id = Int(allow_none=True, load_default=None,
                                      metadata={"description": "The new lead body, for `reassign`."})
 
 
 class ProgressReportCreateSchema(BaseSchema):
-    progress = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))
+    progress = Int(required=True, strict=True, validate=validate.Range(min=0, max=100))
     note = ma.fields.String(load_default="", validate=validate.Length(max=5000))
 
 
 class ProgressReportSchema(BaseSchema):
-    id = ma.fields.Integer()
-    task_id = ma.fields.Integer()
-    progress = ma.fields.Integer()
+    id = Int()
+    task_id = Int()
+    progress = Int()
     note = ma.fields.String()
     user = ma.fields.Nested(TaskUserRefSchema, allow_none=True)
     created_at = IsoDateTime()
@@ -263,11 +263,11 @@ def progress_payload(report) -> dict:
 
 
 class TaskAttachmentSchema(BaseSchema):
-    id = ma.fields.Integer()
-    task_id = ma.fields.Integer(allow_none=True)
-    meeting_id = ma.fields.Integer(allow_none=True)
+    id = Int()
+    task_id = Int(allow_none=True)
+    meeting_id = Int(allow_none=True)
     filename = ma.fields.String()
-    size = ma.fields.Integer()
+    size = Int()
     content_type = ma.fields.String()
     uploaded_by = ma.fields.Nested(TaskUserRefSchema, allow_none=True)
     created_at = IsoDateTime()
@@ -281,18 +281,18 @@ def attachment_payload(attachment) -> dict:
 
 class ExtensionRequestCreateSchema(BaseSchema):
     requested_due_date = ma.fields.Date(required=True)
-    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    reason = Text(required=True, validate=validate.Length(min=1, max=5000))
 
 
 class ExtensionDecisionSchema(BaseSchema):
-    approve = ma.fields.Boolean(required=True)
+    approve = JsonBool(required=True)
     note = ma.fields.String(allow_none=True, load_default=None)
-    version = ma.fields.Integer(metadata={"description": "The request's version; checked when given."})
+    version = Int(metadata={"description": "The request's version; checked when given."})
 
 
 class ExtensionRequestSchema(BaseSchema):
-    id = ma.fields.Integer()
-    task_id = ma.fields.Integer()
+    id = Int()
+    task_id = Int()
     requested_due_date = IsoDate()
     previous_due_date = IsoDate(allow_none=True)
     reason = ma.fields.String()
@@ -302,7 +302,7 @@ class ExtensionRequestSchema(BaseSchema):
     decided_by = ma.fields.Nested(TaskUserRefSchema, allow_none=True)
     decided_at = IsoDateTime(allow_none=True)
     decision_note = ma.fields.String(allow_none=True)
-    version = ma.fields.Integer()
+    version = Int()
     task = ma.fields.Nested(TaskSchema, metadata={"description": "The task after the decision."})
 
 

@@ -1,8 +1,7 @@
 """Meetings and conclusions over the API (mounted under /api/v1): secretaries and chairs write, the scope reads."""
-from flask_smorest import Blueprint
 
 from ntm_tasks import permissions as perm
-from ntm_tasks.api.core import actor, page_schema, paginate
+from ntm_tasks.api.core import Blueprint, actor, page_schema, paginate
 from ntm_tasks.assignments.schemas import task_payload
 from ntm_tasks.errors import Invalid
 from ntm_tasks.extensions import db

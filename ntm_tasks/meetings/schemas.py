@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, validate
 
-from ntm_tasks.api.core import BaseSchema, Dumped, PageArgsSchema
+from ntm_tasks.api.core import BaseSchema, Dumped, Int, JsonBool, PageArgsSchema, Text
 from ntm_tasks.assignments.schemas import TaskSchema
 from ntm_tasks.db import LOCAL_TZ, local
 from ntm_tasks.meetings.models import MeetingKind, MeetingStatus
@@ -92,7 +92,7 @@ class Participant(ma.fields.Field):
 
 
 class LegalBasisInSchema(BaseSchema):
-    number = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    number = Text(required=True, validate=validate.Length(min=1, max=80))
     issued_on = ma.fields.Date(allow_none=True, load_default=None)
     issuer = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
     title = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
@@ -124,17 +124,17 @@ class LegalBasis(ma.fields.Field):
 
 
 class LegalDocumentSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     number = ma.fields.String()
     type_code = ma.fields.String(allow_none=True)
     issuer = ma.fields.String(allow_none=True)
     issued_on = ma.fields.Date(allow_none=True)
-    year = ma.fields.Integer(allow_none=True)
+    year = Int(allow_none=True)
     title = ma.fields.String(allow_none=True)
 
 
 class ParticipantOutSchema(BaseSchema):
-    body_id = ma.fields.Integer(allow_none=True)
+    body_id = Int(allow_none=True)
     name = ma.fields.String()
 
 
@@ -168,23 +168,23 @@ class _MeetingFields(BaseSchema):
 
 
 class MeetingCreateSchema(_MeetingFields):
-    unit_id = ma.fields.Integer(required=True)
-    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    unit_id = Int(required=True)
+    title = Text(required=True, validate=validate.Length(min=1, max=300))
     kind = ma.fields.String(required=True, validate=validate.OneOf(KINDS))
     held_at = LocalDateTime(required=True)
 
 
 class MeetingUpdateSchema(_MeetingFields):
-    title = ma.fields.String(validate=validate.Length(min=1, max=300))
+    title = Text(validate=validate.Length(min=1, max=300))
     kind = ma.fields.String(validate=validate.OneOf(KINDS))
     held_at = LocalDateTime()
-    is_archived = ma.fields.Boolean()
-    version = ma.fields.Integer(required=True)
+    is_archived = JsonBool()
+    version = Int(required=True)
 
 
 class MeetingSchema(BaseSchema):
-    id = ma.fields.Integer()
-    unit_id = ma.fields.Integer()
+    id = Int()
+    unit_id = Int()
     title = ma.fields.String()
     kind = ma.fields.String()
     held_at = LocalDateTime()
@@ -200,7 +200,7 @@ class MeetingSchema(BaseSchema):
     notice_number = ma.fields.String(allow_none=True)
     published_at = LocalDateTime(allow_none=True)
     is_archived = ma.fields.Boolean()
-    version = ma.fields.Integer()
+    version = Int()
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
 
@@ -210,7 +210,7 @@ class MeetingSchema(BaseSchema):
 
 
 class MeetingQuerySchema(PageArgsSchema):
-    unit_id = ma.fields.Integer()
+    unit_id = Int()
     q = ma.fields.String(validate=validate.Length(max=200))
     date_from = ma.fields.Date(data_key="from")
     date_to = ma.fields.Date(data_key="to")
@@ -220,21 +220,21 @@ class MeetingQuerySchema(PageArgsSchema):
 
 
 class BodyRoleSchema(BaseSchema):
-    id = ma.fields.Integer(required=True, strict=True)
+    id = Int(required=True, strict=True)
     name = ma.fields.String()
     role = ma.fields.String(load_default="lead", validate=validate.OneOf(["lead", "coordinating"]))
 
 
 class RecurrenceSchema(BaseSchema):
     freq = ma.fields.String(validate=validate.OneOf(["weekly", "monthly", "quarterly", "semiannual", "yearly"]))
-    day = ma.fields.Integer(allow_none=True)
-    month = ma.fields.Integer(allow_none=True)
+    day = Int(allow_none=True)
+    month = Int(allow_none=True)
 
 
 class ParsedItemSchema(BaseSchema):
     number = Label(allow_none=True, load_default=None, validate=validate.Length(max=10))
     addressee = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=300))
-    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT_LENGTH))
+    text = Text(required=True, validate=validate.Length(min=1, max=MAX_TEXT_LENGTH))
     bodies = ma.fields.List(ma.fields.Nested(BodyRoleSchema), load_default=list)
     due_date = ma.fields.Date(allow_none=True, load_default=None)
     recurrence = ma.fields.Dict(allow_none=True, load_default=None,
@@ -250,8 +250,8 @@ class ItemInSchema(ParsedItemSchema):
 
 
 class ParseRequestSchema(BaseSchema):
-    unit_id = ma.fields.Integer(required=True)
-    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT_LENGTH))
+    unit_id = Int(required=True)
+    text = Text(required=True, validate=validate.Length(min=1, max=MAX_TEXT_LENGTH))
     reference_date = ma.fields.Date(allow_none=True, load_default=None)
 
 
@@ -260,7 +260,7 @@ class ParseResultSchema(BaseSchema):
 
 
 class ConclusionsInSchema(BaseSchema):
-    text = ma.fields.String(validate=validate.Length(min=1, max=MAX_TEXT_LENGTH))
+    text = Text(validate=validate.Length(min=1, max=MAX_TEXT_LENGTH))
     items = ma.fields.List(ma.fields.Nested(ItemInSchema), validate=validate.Length(min=1, max=500))
 
     @ma.validates_schema
@@ -270,31 +270,31 @@ class ConclusionsInSchema(BaseSchema):
 
 
 class ConclusionSchema(BaseSchema):
-    id = ma.fields.Integer()
-    meeting_id = ma.fields.Integer()
-    position = ma.fields.Integer()
+    id = Int()
+    meeting_id = Int()
+    position = Int()
     number = ma.fields.String(allow_none=True)
     addressee = ma.fields.String(allow_none=True)
     text = ma.fields.String()
 
 
 class AttachmentSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     filename = ma.fields.String()
-    size = ma.fields.Integer()
+    size = Int()
     content_type = ma.fields.String()
 
 
 class FollowThroughSchema(BaseSchema):
-    total = ma.fields.Integer()
-    completed = ma.fields.Integer()
-    open = ma.fields.Integer()
-    overdue = ma.fields.Integer()
-    draft = ma.fields.Integer()
-    completed_on_time = ma.fields.Integer()
-    completed_late = ma.fields.Integer()
-    in_progress_on_time = ma.fields.Integer()
-    in_progress_overdue = ma.fields.Integer()
+    total = Int()
+    completed = Int()
+    open = Int()
+    overdue = Int()
+    draft = Int()
+    completed_on_time = Int()
+    completed_late = Int()
+    in_progress_on_time = Int()
+    in_progress_overdue = Int()
 
 
 class MeetingDetailSchema(MeetingSchema):
@@ -311,7 +311,7 @@ class ConclusionsResultSchema(BaseSchema):
 
 class PublishSchema(BaseSchema):
     notice_number = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=60))
-    version = ma.fields.Integer(required=True)
+    version = Int(required=True)
 
 
 class UploadSchema(BaseSchema):

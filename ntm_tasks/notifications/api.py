@@ -3,10 +3,9 @@ import os
 
 import marshmallow as ma
 from flask import abort, send_file, url_for
-from flask_smorest import Blueprint
 from marshmallow import validate
 
-from ntm_tasks.api.core import BaseSchema, actor, page_schema, paginate
+from ntm_tasks.api.core import BaseSchema, Blueprint, Int, actor, page_schema, paginate
 from ntm_tasks.db import local
 from ntm_tasks.extensions import db
 from ntm_tasks.notifications import exports, services
@@ -17,9 +16,9 @@ bp = Blueprint("notifications_api", __name__, description="The caller's notifica
 
 
 class NotificationSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     kind = ma.fields.String(validate=validate.OneOf([k.value for k in NotificationKind]))
-    task_id = ma.fields.Integer(allow_none=True)
+    task_id = Int(allow_none=True)
     message = ma.fields.String()
     created_at = ma.fields.Function(lambda n: local(n.created_at).isoformat())
     read = ma.fields.Boolean(attribute="is_read")
@@ -27,28 +26,28 @@ class NotificationSchema(BaseSchema):
 
 class NotificationQuerySchema(BaseSchema):
     unread = ma.fields.Boolean(load_default=False)
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = Int(load_default=1, validate=validate.Range(min=1))
+    per_page = Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class ReadAllSchema(BaseSchema):
-    updated = ma.fields.Integer()
+    updated = Int()
 
 
 class ExportRequestSchema(BaseSchema):
     kind = ma.fields.String(required=True, validate=validate.OneOf([k.value for k in ExportKind]))
-    unit_id = ma.fields.Integer(required=True)
+    unit_id = Int(required=True)
     month = ma.fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
                                                                     error="Dạng YYYY-MM."))
 
 
 class ExportSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     kind = ma.fields.String()
-    unit_id = ma.fields.Integer()
+    unit_id = Int()
     month = ma.fields.String()
     status = ma.fields.String(validate=validate.OneOf([s.value for s in ExportStatus]))
-    progress = ma.fields.Integer()
+    progress = Int()
     error = ma.fields.String(allow_none=True)
     created_at = ma.fields.Function(lambda e: local(e.created_at).isoformat())
     finished_at = ma.fields.Function(lambda e: local(e.finished_at).isoformat() if e.finished_at else None)

@@ -1,9 +1,8 @@
 """Units, bodies and users over the API (admins change them; everyone reads their scope)."""
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 
 from ntm_tasks import permissions as perm
-from ntm_tasks.api.core import PageArgsSchema, actor, page_schema, paginate
+from ntm_tasks.api.core import Blueprint, PageArgsSchema, actor, page_schema, paginate
 from ntm_tasks.errors import Invalid
 from ntm_tasks.extensions import db
 from ntm_tasks.org import services

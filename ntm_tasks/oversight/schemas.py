@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from ntm_tasks.api.core import BaseSchema, Dumped
+from ntm_tasks.api.core import BaseSchema, Dumped, Int, JsonBool, Text
 from ntm_tasks.assignments.schemas import IsoDate, IsoDateTime, TaskSchema
 from ntm_tasks.oversight.dossiers import ACTIONS
 from ntm_tasks.oversight.models import CriteriaSetKind, DossierKind, DossierStatus
@@ -12,29 +12,29 @@ from ntm_tasks.oversight.reports import OVERDUE_LIMIT
 
 
 class OverdueReportQuerySchema(BaseSchema):
-    unit_id = ma.fields.Integer(metadata={"description": "The unit (and every unit below it); default the caller's."})
+    unit_id = Int(metadata={"description": "The unit (and every unit below it); default the caller's."})
     as_of = ma.fields.Date(metadata={"description": "Default today."})
-    limit = ma.fields.Integer(load_default=OVERDUE_LIMIT, validate=validate.Range(min=1, max=5000),
+    limit = Int(load_default=OVERDUE_LIMIT, validate=validate.Range(min=1, max=5000),
                               metadata={"description": f"At most this many overdue tasks (default {OVERDUE_LIMIT})."})
 
 
 class MonthlyQuerySchema(BaseSchema):
-    unit_id = ma.fields.Integer(metadata={"description": "The unit (and every unit below it); default the caller's."})
+    unit_id = Int(metadata={"description": "The unit (and every unit below it); default the caller's."})
     month = ma.fields.String(required=True, metadata={"description": "YYYY-MM"})
 
 
 class ReportCountsSchema(BaseSchema):
-    total = ma.fields.Integer()
-    completed_on_time = ma.fields.Integer()
-    completed_late = ma.fields.Integer()
-    in_progress_on_time = ma.fields.Integer()
-    in_progress_overdue = ma.fields.Integer()
-    due_soon = ma.fields.Integer(metadata={"description": "Open and due within 3 days."})
-    no_deadline = ma.fields.Integer(metadata={"description": "Open without a due date."})
+    total = Int()
+    completed_on_time = Int()
+    completed_late = Int()
+    in_progress_on_time = Int()
+    in_progress_overdue = Int()
+    due_soon = Int(metadata={"description": "Open and due within 3 days."})
+    no_deadline = Int(metadata={"description": "Open without a due date."})
 
 
 class ReportBodySchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     name = ma.fields.String()
 
 
@@ -51,7 +51,7 @@ class OverdueReportSchema(BaseSchema):
     # Thousands of rows at province scale, built JSON-ready by reports.overdue_report and task_payload.
     by_body = Dumped(BodyCountsSchema, many=True)
     overdue = Dumped(TaskSchema, many=True, metadata={"description": "Most overdue first."})
-    overdue_total = ma.fields.Integer(metadata={"description": "All open overdue tasks, beyond `limit` too."})
+    overdue_total = Int(metadata={"description": "All open overdue tasks, beyond `limit` too."})
 
 
 # --- criteria ---------------------------------------------------------------------------------------
@@ -74,21 +74,21 @@ class CriteriaSetSchema(BaseSchema):
     in_force_from = IsoDate(allow_none=True)
     kind = ma.fields.String()
     decision = ma.fields.String(allow_none=True)
-    province_unit_id = ma.fields.Integer(allow_none=True)
-    version = ma.fields.Integer()
+    province_unit_id = Int(allow_none=True)
+    version = Int()
     criteria = ma.fields.List(ma.fields.Nested(CriteriaCriterionSchema))
 
 
 class CriteriaSetListSchema(BaseSchema):
     items = ma.fields.List(ma.fields.Nested(CriteriaSetSchema))
-    total = ma.fields.Integer()
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
+    total = Int()
+    page = Int()
+    per_page = Int()
 
 
 class CriteriaIndicatorInSchema(BaseSchema):
-    code = ma.fields.String(validate=validate.Length(min=1, max=60))
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    code = Text(validate=validate.Length(min=1, max=60))
+    name = Text(required=True, validate=validate.Length(min=1, max=1000))
     thresholds = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), allow_none=True)
 
 
@@ -99,11 +99,11 @@ class CriteriaCriterionInSchema(CriteriaIndicatorInSchema):
 class CriteriaSetCreateSchema(BaseSchema):
     code = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9.\-]{1,39}$", error=(
         "Chữ thường, số, dấu chấm hoặc gạch ngang; tối đa 40 ký tự.")))
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    name = Text(required=True, validate=validate.Length(min=1, max=300))
     kind = ma.fields.String(required=True, validate=validate.OneOf([k.value for k in CriteriaSetKind]))
     decision = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
     in_force_from = ma.fields.Date(allow_none=True, load_default=None)
-    province_unit_id = ma.fields.Integer(allow_none=True, load_default=None)
+    province_unit_id = Int(allow_none=True, load_default=None)
     criteria = ma.fields.List(ma.fields.Nested(CriteriaCriterionInSchema), required=True,
                               validate=validate.Length(min=1, max=200))
 
@@ -116,16 +116,16 @@ class CriteriaSummaryQuerySchema(BaseSchema):
 class CriteriaSummarySchema(BaseSchema):
     set = ma.fields.String()
     as_of = IsoDate()
-    criteria_met = ma.fields.Integer()
-    criteria_total = ma.fields.Integer()
-    indicators_met = ma.fields.Integer()
-    indicators_total = ma.fields.Integer()
+    criteria_met = Int()
+    criteria_total = Int()
+    indicators_met = Int()
+    indicators_total = Int()
     unmet = ma.fields.List(ma.fields.String(), metadata={"description": "Codes of the criteria not met."})
 
 
 class AssessmentCreateSchema(BaseSchema):
-    criterion_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=60))
-    met = ma.fields.Boolean(required=True)
+    criterion_code = Text(required=True, validate=validate.Length(min=1, max=60))
+    met = JsonBool(required=True)
     as_of = ma.fields.Date(load_default=None, metadata={"description": "Default today."})
     note = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
 
@@ -133,26 +133,26 @@ class AssessmentCreateSchema(BaseSchema):
 class AssessmentQuerySchema(BaseSchema):
     criterion_code = ma.fields.String()
     set = ma.fields.String()
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = Int(load_default=1, validate=validate.Range(min=1))
+    per_page = Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class OversightUserSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     username = ma.fields.String()
     full_name = ma.fields.String()
 
 
 class OversightFileSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     filename = ma.fields.String()
-    size = ma.fields.Integer()
+    size = Int()
     content_type = ma.fields.String()
 
 
 class AssessmentSchema(BaseSchema):
-    id = ma.fields.Integer()
-    unit_id = ma.fields.Integer()
+    id = Int()
+    unit_id = Int()
     criterion_code = ma.fields.String()
     met = ma.fields.Boolean()
     as_of = IsoDate()
@@ -181,30 +181,30 @@ class DossierKindField(ma.fields.String):
 
 
 class DossierCreateSchema(BaseSchema):
-    unit_id = ma.fields.Integer(required=True)
+    unit_id = Int(required=True)
     kind = DossierKindField(required=True)
-    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title = Text(required=True, validate=validate.Length(min=1, max=300))
     due_date = ma.fields.Date(required=True, allow_none=True)
-    receiving_body_id = ma.fields.Integer(allow_none=True, load_default=None)
+    receiving_body_id = Int(allow_none=True, load_default=None)
 
 
 class DossierQuerySchema(BaseSchema):
-    unit_id = ma.fields.Integer(metadata={"description": "The unit and every unit below it."})
+    unit_id = Int(metadata={"description": "The unit and every unit below it."})
     status = ma.fields.String(validate=validate.OneOf([s.value for s in DossierStatus]))
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = Int(load_default=1, validate=validate.Range(min=1))
+    per_page = Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class DossierTransitionSchema(BaseSchema):
     action = ma.fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
     note = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
-    version = ma.fields.Integer(required=True)
+    version = Int(required=True)
     decision_number = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=80))
     decision_date = ma.fields.Date(allow_none=True, load_default=None)
 
 
 class ChecklistItemSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Int()
     code = ma.fields.String()
     name = ma.fields.String()
     is_required = ma.fields.Boolean()
@@ -224,8 +224,8 @@ class DossierHistorySchema(BaseSchema):
 
 
 class DossierSchema(BaseSchema):
-    id = ma.fields.Integer()
-    unit_id = ma.fields.Integer()
+    id = Int()
+    unit_id = Int()
     kind = ma.fields.String()
     title = ma.fields.String()
     due_date = IsoDate(allow_none=True)
@@ -234,7 +234,7 @@ class DossierSchema(BaseSchema):
     submitted_on = IsoDate(allow_none=True)
     decision_number = ma.fields.String(allow_none=True)
     decision_date = IsoDate(allow_none=True)
-    version = ma.fields.Integer()
+    version = Int()
     created_at = IsoDateTime()
     updated_at = IsoDateTime()
     checklist = ma.fields.List(ma.fields.Nested(ChecklistItemSchema))
