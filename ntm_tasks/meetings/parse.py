@@ -888,10 +888,12 @@ _WEEKLY = re.compile(
     rf"(?:\b(?:vao\s+)?{_PART_OF_DAY}(?P<wd1>{_WEEKDAY})\s+)?"
     rf"(?:(?:dinh\s+ky\s+)?\b(?:hang|moi)\s+tuan\b|\btuan\s+{_ONCE}\b|\b{_ONCE}\s*/\s*tuan\b)"
     rf"(?:\s*,?\s*(?:vao\s+)?{_PART_OF_DAY}(?P<wd2>{_WEEKDAY})\b)?")
+# The day before the phrase or after it, "ngày" often left out: "trước 25 hằng tháng" (not "trước 5 ngày").
+_DAY_OF = r"(?:(?:(?:truoc|vao|den|tu)\s+)?ngay|truoc|vao)\s+"
 _MONTHLY = re.compile(
-    r"(?:\b(?:(?:truoc|vao|den|tu)\s+)?ngay\s+(?P<d1>\d{1,2})\s+(?:cua\s+)?)?"
+    rf"(?:\b{_DAY_OF}(?P<d1>\d{{1,2}})\s+(?!ngay\b)(?:cua\s+)?)?"
     rf"(?:(?:dinh\s+ky\s+)?\b(?:hang|moi)\s+thang\b|\bthang\s+{_ONCE}\b|\b{_ONCE}\s*/\s*thang\b)"
-    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den)\s+ngay\s+(?P<d2>\d{1,2})\b(?!\s*[/.-]\s*\d))?")
+    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den|cham\s+nhat(?:\s+la)?)\s+(?:ngay\s+)?(?P<d2>\d{1,2})\b(?!\s*(?:[/.-]\s*\d|ngay\b)))?")
 _QUARTERLY = re.compile(
     rf"(?:dinh\s+ky\s+)?\b(?:hang|moi|theo)\s+quy\b|\bdinh\s+ky\s+quy\b|\bquy\s+{_ONCE}\b"
     rf"|\b{_ONCE}\s*/\s*quy\b")
@@ -901,7 +903,10 @@ _SEMIANNUAL = re.compile(
 _YEARLY = re.compile(
     r"(?:\b(?:(?:truoc|vao|den|trong)\s+)?(?:ngay\s+(?P<d>\d{1,2})\s*(?:[/.-]\s*|\s+thang\s+)(?P<m>\d{1,2})"
     r"|thang\s+(?P<m2>\d{1,2}))\s+)?"
-    rf"(?:(?:dinh\s+ky\s+)?\b(?:hang|moi)\s+nam\b|\bnam\s+{_ONCE}\b|\b{_ONCE}\s*/\s*nam\b)")
+    rf"(?:(?:dinh\s+ky\s+)?\b(?:hang|moi)\s+nam\b|\bnam\s+{_ONCE}\b|\b{_ONCE}\s*/\s*nam\b)"
+    # "hằng năm, trước ngày 15/12": the day after the phrase, with no year of its own
+    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den|cham\s+nhat(?:\s+la)?)\s+ngay\s+(?P<d3>\d{1,2})\s*(?:[/.-]\s*|\s+thang\s+)"
+    r"(?P<m3>\d{1,2})\b(?!\s*(?:[/.-]\s*\d|nam\s+\d)))?")
 # "ngày 15 tháng cuối quý", "trước ngày 20 của tháng cuối kỳ"
 _LAST_MONTH_DAY = re.compile(
     r"\b(?:(?:truoc|vao|den)\s+)?ngay\s+(?P<d>\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+"
@@ -945,8 +950,8 @@ def _find_recurrences(f: str) -> list[tuple[int, int, dict]]:
     for m in _MONTHLY.finditer(f):
         add(m.start(), m.end(), {"freq": "monthly", "day": _day(m.group("d1") or m.group("d2"), 31)})
     for m in _YEARLY.finditer(f):
-        day = _day(m.group("d"), 31)
-        month = _day(m.group("m") or m.group("m2"), 12)
+        day = _day(m.group("d") or m.group("d3"), 31)
+        month = _day(m.group("m") or m.group("m2") or m.group("m3"), 12)
         if day and month:
             try:
                 date(2024, month, day)  # a leap year, so 29/2 passes

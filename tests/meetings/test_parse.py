@@ -364,6 +364,9 @@ def test_parse_deadline_without_a_date(phrase):
         ("báo cáo hàng tháng trước ngày 5", {"freq": "monthly", "day": 5}),
         ("mỗi tháng một lần, vào ngày 10", {"freq": "monthly", "day": 10}),
         ("1 lần/tháng", {"freq": "monthly", "day": None}),
+        ("trước 25 hằng tháng", {"freq": "monthly", "day": 25}),  # "ngày" left out, as the guide writes it
+        ("hàng tháng, chậm nhất ngày 25", {"freq": "monthly", "day": 25}),
+        ("hàng tháng, trước 5 ngày làm việc", {"freq": "monthly", "day": None}),  # a span, not the 5th
         ("hàng quý", {"freq": "quarterly", "day": None}),
         ("định kỳ hàng quý", {"freq": "quarterly", "day": None}),
         ("hàng quý, trước ngày 15 tháng cuối quý", {"freq": "quarterly", "day": 15}),
@@ -374,6 +377,9 @@ def test_parse_deadline_without_a_date(phrase):
         ("vào tháng 12 hàng năm", {"freq": "yearly", "day": None, "month": 12}),
         ("trước ngày 15/12 hàng năm", {"freq": "yearly", "day": 15, "month": 12}),
         ("ngày 22 tháng 12 hằng năm", {"freq": "yearly", "day": 22, "month": 12}),
+        ("hằng năm, trước ngày 15/12", {"freq": "yearly", "day": 15, "month": 12}),
+        ("hàng năm chậm nhất ngày 31/1", {"freq": "yearly", "day": 31, "month": 1}),
+        ("hằng năm trước ngày 15/12/2026", {"freq": "yearly", "day": None, "month": None}),  # that year's date
         ("HANG THANG", {"freq": "monthly", "day": None}),
     ],
 )
