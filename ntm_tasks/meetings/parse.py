@@ -306,15 +306,18 @@ class _Word:
     token: int  # index of the source token: an abbreviation expands to several words
     first: bool = True  # first / last word of its token's expansion
     last: bool = True
+    capital: bool = False  # written with a capital, as a proper name is
 
 
-def _words(folded: str) -> list[_Word]:
-    """Tokens of a folded text, abbreviations expanded and noise words dropped."""
+def _words(folded: str, original: str | None = None) -> list[_Word]:
+    """Tokens of a folded text (with its `original`, the capitals), abbreviations expanded and noise words
+    dropped."""
     raw: list[_Word] = []
     for index, match in enumerate(_TOKEN.finditer(folded)):
         expansion = _ABBREVIATIONS.get(match.group(), (match.group(),))
+        capital = original is not None and original[match.start()].isupper()
         for word in expansion:
-            raw.append(_Word(word, match.start(), match.end(), index))
+            raw.append(_Word(word, match.start(), match.end(), index, capital=capital))
     kept: list[_Word] = []
     i = 0
     while i < len(raw):
@@ -573,6 +576,9 @@ class _Lexicon:
                 k += 1  # "Chi bộ các thôn", "Ban phát triển các thôn"
             levels, k = self._level(words, k, stop)
             units, k = self._unit(words, k, stop, levels)
+            if levels and units is None and (end := self._unknown_name(words, k, stop, levels)) > k:
+                # "UBND xã Hoằng Phụ", a commune not in the list: not this commune's People's Committee
+                return end, _Mention(words[i].start, words[end - 1].end, [], _Template(entry, levels))
             bodies = self.resolve_alias(entry, levels, units)
             return k, _Mention(words[i].start, words[k - 1].end, bodies, _Template(entry, levels))
         levels, k = self._level(words, j, stop)
@@ -580,6 +586,9 @@ class _Lexicon:
             units, k = self._unit(words, k, stop, levels)
             if units is not None:
                 bodies = self.resolve_units(units, levels)
+            elif (end := self._unknown_name(words, k, stop, levels)) > k:
+                # "thôn Phú Thọ", a unit the meeting's list does not hold: reported, not read as every village
+                return end, _Mention(words[i].start, words[end - 1].end, [], _Template(None, levels))
             elif not greedy or levels == {"village"}:
                 # "các thôn" means every village; a bare "xã" or "huyện" only inside a delimited addressee
                 bodies = self.resolve_level(levels)
@@ -588,6 +597,9 @@ class _Lexicon:
             return k, _Mention(words[i].start, words[k - 1].end, bodies, _Template(None, levels))
         levels = template.levels if template else None
         units, k = self._unit(words, j, stop, levels)
+        if units is None and template and template.entry is None and levels:
+            if (end := self._unknown_name(words, j, stop, levels)) > j:  # "các thôn Đông Hải, Phú Thọ"
+                return end, _Mention(words[i].start, words[end - 1].end, [], template)
         if units is None or (template is None and all(w.text.isdigit() for w in words[j:k])):
             return None  # a bare "1" is a number, not "thôn 1"
         if template and template.entry is not None:
@@ -595,6 +607,15 @@ class _Lexicon:
         else:
             bodies = self.resolve_units(units, levels)
         return k, _Mention(words[i].start, words[k - 1].end, bodies, template or _Template(None, None))
+
+    @staticmethod
+    def _unknown_name(words, k, stop, levels) -> int:
+        """Where the proper name after a level word ends ("thôn Phú Thọ", "thôn 5"): `k` when none starts there."""
+        if levels == {"village"} and k < stop and words[k].text.isdigit():
+            return k + 1
+        while k < stop and words[k].capital and words[k].first and words[k].last and words[k].text.isalpha():
+            k += 1
+        return k
 
     def _level(self, words, k, stop) -> tuple[set[str] | None, int]:
         found = _LEVEL_TABLE.longest(words, k, stop)
@@ -630,7 +651,7 @@ class _Lexicon:
         while i < stop:
             word = words[i]
             if word.text in (_GREEDY_CONNECTORS if greedy else _CONNECTORS):
-                if greedy and not mentions:
+                if greedy and not (mentions or unmatched):
                     break
                 if run and word.text == "va" and not self._mention(words, i + 1, stop, None, greedy):
                     # "Sở Nông nghiệp và PTNT tỉnh": "và" inside a name nobody knows
@@ -716,7 +737,7 @@ class _Text:
     def __init__(self, text: str):
         self.s = text
         self.f = _fold_same_length(text)
-        self.words = _words(self.f)
+        self.words = _words(self.f, self.s)
         self._starts = [w.start for w in self.words]
 
     def index_at(self, pos: int) -> int:
@@ -764,6 +785,11 @@ class _Reader:
                     return stop.start()
             bodies = [b for m in scan.mentions for b in m.bodies]
             (head.leads if lead else head.coords).extend(bodies)
+            head.unmatched += [t.cut(a, b) for a, b in scan.unmatched]  # "thôn Đông Hải và thôn Phú Thọ"
+            return max([end] + [b for _, b in scan.unmatched])
+        if scan.unmatched:  # "Thôn Phú Thọ ...": a unit by name, one the meeting's list does not hold
+            start, end = scan.unmatched[0]
+            head.unmatched.append(t.cut(start, end))
             return end
         if not report or not _looks_like_name(t, pos):
             return None

@@ -151,6 +151,25 @@ def test_addressee_matching(text, expected, bodies):
     assert item.unmatched == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "unmatched"),
+    [
+        ("7. Thôn Phú Thọ làm đường trục thôn.", [], ["Thôn Phú Thọ", NO_BODY]),  # not every village
+        ("1. Giao thôn Phú Thọ làm đường.", [], ["thôn Phú Thọ", NO_BODY]),
+        ("1. Thôn 5 và thôn Đông Hải làm đường.", [b.TT_DONG_HAI], ["Thôn 5"]),
+        ("1. Thôn Tây Sơn và thôn Phú Thọ làm đường.", [b.TT_TAY_SON], ["thôn Phú Thọ"]),
+        ("1. Các thôn Đông Hải, Phú Thọ làm đường.", [b.TT_DONG_HAI], ["Phú Thọ"]),
+        ("1. UBND xã Hoằng Phụ làm đường.", [], ["UBND xã Hoằng Phụ", NO_BODY]),  # not this commune's
+        ("1. Các thôn hoàn thiện đường trục thôn.", [b.TT_DONG_HAI, b.TT_TAY_SON, b.TT_BAC_SON], []),
+    ],
+)
+def test_a_unit_named_that_the_list_lacks_is_reported(text, expected, unmatched, bodies):
+    [item] = parse_conclusions(text, bodies, MEETING_DAY)
+
+    assert [x["id"] for x in item.bodies] == expected
+    assert item.unmatched == unmatched
+
+
 def test_lead_and_coordinating_bodies(bodies):
     [item] = parse_conclusions(
         "Giao Hội Nông dân xã chủ trì, phối hợp với Hội Phụ nữ, Đoàn Thanh niên vận động nhân dân "
