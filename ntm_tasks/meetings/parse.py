@@ -705,6 +705,7 @@ _TRIGGER = re.compile(rf"\s*(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
 _MID_TRIGGER = re.compile(rf"[.;:,]\s*(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
 _CHU_TRI = re.compile(r"\s*,?\s*(?:lam\s+)?chu\s+tri\b\s*,?\s*")
 _PHOI_HOP = re.compile(r"\s*,?\s*(?:va\s+)?phoi\s+hop(?:\s+chat\s+che)?(?:\s+(?:voi|cung))?\s+")
+_PHOI_HOP_AFTER = re.compile(r"\s*(?:cung\s+)?phoi\s+hop\b")  # "Hội Nông dân, Hội CCB phối hợp ..."
 _MID_PHOI_HOP = re.compile(r"\bphoi\s+hop(?:\s+chat\s+che)?\s+(?:voi|cung)\s+")
 _LABELLED = re.compile(
     r"(?:^|(?<=[\n.;,])|\s)(?:(?:don\s+vi|co\s+quan)\s+(?P<role>chu\s+tri|thuc\s+hien|phoi\s+hop)"
@@ -804,15 +805,23 @@ class _Reader:
         return None
 
     def _coordination_after(self, t: _Text, pos: int, head: _Head) -> int:
-        """"X chủ trì, phối hợp với Y" right after the lead phrase."""
-        m = _CHU_TRI.match(t.f, pos)
-        if m:
-            pos = m.end()
+        """"X chủ trì, phối hợp với Y" or "X chủ trì; Y phối hợp" right after the lead phrase."""
+        lead_named = _CHU_TRI.match(t.f, pos)
+        if lead_named:
+            pos = lead_named.end()
         m = _PHOI_HOP.match(t.f, pos)
         if m:
             end = self._phrase(t, m.end(), head, lead=False, report=True)
             if end is not None:
                 return end
+        elif lead_named:
+            start = pos + 1 if t.f.startswith(";", pos) else pos
+            probe = _Head()
+            end = self._phrase(t, start, probe, lead=False, report=False)
+            if end is not None and (then := _PHOI_HOP_AFTER.match(t.f, end)):
+                head.coords += probe.coords
+                head.unmatched += probe.unmatched
+                return then.end()
         return pos
 
     def read(self, t: _Text) -> _Head:
@@ -844,7 +853,7 @@ class _Reader:
             if end is not None:
                 head.addressee, head.rest = t.cut(m.end(), end), end
             return
-        if m := _TRIGGER.match(f, start):
+        if m := _TRIGGER.match(f, start) or _SPOKEN.match(f, start):
             end = self._phrase(t, m.end(), head, lead=True, report=True)
             if end is not None:
                 head.addressee, head.rest = t.cut(m.end(), end), end
@@ -1187,7 +1196,13 @@ def parse_deadline(text: str, reference_date: date) -> date | None:
 
 _ROMAN = re.compile(r"(?P<num>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})|(?=[ivx]{2})x{0,3}(?:ix|iv|v?i{0,3}))\s*[.)/-]\s*")
 _SECTION_LETTER = re.compile(r"(?P<num>[A-HJ-UWYZĐ])\s*[.)/]\s+")
-_ARABIC = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?:\s*[.)]|\s+[-–]\s)\s*(?!\d)")
+_ARABIC = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?:\s*[.)/]|\s*[-–](?=\s*[^\W\d]))\s*(?!\d)")
+_PARENTHESISED = re.compile(r"\(\s*(?P<num>\d{1,2})\s*\)\s*")  # "(1) ..."
+_ORDINAL_WORDS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
+                  "chin": 9, "muoi": 10}
+# "Thứ nhất, ...", "Hai là, ..." (folded); the comma keeps "Thứ hai hằng tuần" a weekday.
+_ORDINAL = re.compile(r"(?:thu\s+(?P<o>nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)|"
+                      r"(?P<c>mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+la)\s*[,:.]\s*")
 _ARABIC_DOTTED = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2}){1,2})\s+(?!\d)")
 _LETTER = re.compile(r"(?P<num>[a-zđ])\s*(?:[.)]|/(?!c\b))\s*")  # "đ/c" is "đồng chí", not item đ
 _BULLET = re.compile(r"(?P<sym>[-–—+•*·●○▪►✓])\s*")
@@ -1216,6 +1231,11 @@ _SPEAKER = re.compile(r"\s*(?:dong\s+chi|d/c|chu\s+tich|pho\s+chu\s+tich|bi\s+th
                       r"pho\s+truong\s+ban|thuong\s+truc|lanh\s+dao)\b")
 
 
+# "Đồng chí Chủ tịch UBND xã đề nghị Hội Nông dân ...": the one speaking, then whom they ask; the speaker's own
+# body is no addressee.
+_SPOKEN = re.compile(_SPEAKER.pattern + rf"[^.;:\n]{{0,80}}?\b(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
+
+
 def _rank(kind: str | None) -> int:
     return _RANKS.get(kind, _BULLET_RANK) if kind else -1
 
@@ -1226,9 +1246,11 @@ def _marker(line: str) -> tuple[str, str | None, str] | None:
         return "roman", m.group("num").upper(), line[m.end():]
     if m := _SECTION_LETTER.match(line):
         return "section", m.group("num"), line[m.end():]
-    if m := _ARABIC.match(line) or _ARABIC_DOTTED.match(line):
+    if m := _ARABIC.match(line) or _ARABIC_DOTTED.match(line) or _PARENTHESISED.match(line):
         number = m.group("num")
         return f"arabic{number.count('.')}", number, line[m.end():]
+    if m := _ORDINAL.match(_fold_same_length(line[:20])):
+        return "arabic0", str(_ORDINAL_WORDS[m.group("o") or m.group("c")]), line[m.end():]
     if m := _LETTER.match(line):
         return "letter", m.group("num"), line[m.end():]
     if m := _BULLET.match(line):

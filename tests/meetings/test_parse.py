@@ -170,6 +170,50 @@ def test_a_unit_named_that_the_list_lacks_is_reported(text, expected, unmatched,
     assert item.unmatched == unmatched
 
 
+@pytest.mark.parametrize("first, second", [
+    ("1/", "2/"), ("(1)", "(2)"), ("1-", "2-"), ("1 -", "2 -"), ("Một là,", "Hai là,"), ("Thứ nhất,", "Thứ hai,"),
+])
+def test_other_item_markers(first, second, bodies):
+    text = (f"{first} UBND xã hoàn thiện hồ sơ trước ngày 30/6/2024.\n"
+            f"{second} Hội Phụ nữ xã tuyên truyền trong tháng 7/2024.")
+    items = parse_conclusions(text, bodies, MEETING_DAY)
+
+    assert [(i.number, [x["id"] for x in i.bodies], i.due_date) for i in items] == [
+        ("1", [b.UBND], date(2024, 6, 30)), ("2", [b.HOI_PN], date(2024, 7, 31))]
+
+
+def test_thu_hai_without_a_comma_is_a_weekday_not_an_item(bodies):
+    [item] = parse_conclusions("Thứ hai hàng tuần UBND xã họp giao ban.", bodies, MEETING_DAY)
+
+    assert item.number is None and item.recurrence == {"freq": "weekly", "day": 1}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Đồng chí Trưởng ban yêu cầu UBND xã hoàn thiện hồ sơ trước ngày 30/6/2024.", [[b.UBND]]),
+    ("Đồng chí Chủ tịch UBND xã đề nghị Hội Nông dân xã hướng dẫn nông dân chuyển đổi cây trồng.", [[b.HOI_ND]]),
+    ("Đồng chí Trưởng ban đề nghị UBND xã hoàn thiện hồ sơ trước ngày 30/6/2024; Đảng ủy xã ban hành nghị quyết "
+     "trong tháng 7/2024; MTTQ xã tuyên truyền vận động nhân dân hàng tháng.", [[b.UBND], [b.DANG_UY], [b.MTTQ]]),
+])
+def test_the_speaker_then_whom_they_ask_without_a_colon(text, expected, bodies):
+    """DOMAIN.md's unnumbered "Đồng chí đề nghị ...; ...; ...": the speaker's body is not the addressee."""
+    items = parse_conclusions(text, bodies, MEETING_DAY)
+
+    assert [[x["id"] for x in i.bodies] for i in items] == expected
+    assert all(i.unmatched == [] for i in items)
+
+
+@pytest.mark.parametrize("text", [
+    "1. UBND xã chủ trì, Hội Nông dân, Hội CCB phối hợp rà soát trong quý III/2024.",
+    "1. Giao UBND xã chủ trì; Hội Nông dân và Hội CCB phối hợp rà soát trong quý III/2024.",
+])
+def test_coordinating_bodies_named_before_phoi_hop(text, bodies):
+    [item] = parse_conclusions(text, bodies, MEETING_DAY)
+
+    assert [(x["id"], x["role"]) for x in item.bodies] == [
+        (b.UBND, "lead"), (b.HOI_ND, "coordinating"), (b.HOI_CCB, "coordinating")]
+    assert item.due_date == date(2024, 9, 30)
+
+
 def test_lead_and_coordinating_bodies(bodies):
     [item] = parse_conclusions(
         "Giao Hội Nông dân xã chủ trì, phối hợp với Hội Phụ nữ, Đoàn Thanh niên vận động nhân dân "
