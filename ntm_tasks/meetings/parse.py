@@ -1365,10 +1365,24 @@ class _Parser:
             for child in node.children:
                 items += self._node(child, inner)
             return items
+        number = node.number if node.kind not in ("dash", "plus", "dot") else None
+        if node.children and all(map(self._opens_with_a_body, node.children)):
+            # "c) Ra quân ... \n- Hội Phụ nữ xã ...\n- Đoàn Thanh niên xã ...": each line is its body's task, and
+            # the line above them one more only when it names a body too (else it heads them, as a title would)
+            inner = self._context(ctx, head, first)
+            own = [self._item(number, node.lines, ctx)] if head.leads or head.unmatched else []
+            items = [item for item in own if item]
+            for child in node.children:
+                items += self._node(child, inner)
+            return items
         paragraphs = node.lines + [line for c in node.children for line in c.flat_raw()]
-        item = self._item(node.number if node.kind not in ("dash", "plus", "dot") else None,
-                          paragraphs, ctx)
+        item = self._item(number, paragraphs, ctx)
         return [item] if item else []
+
+    def _opens_with_a_body(self, node: _Node) -> bool:
+        """The line starts with a body's name ("Hội Phụ nữ xã vận động ..."), not "Thời gian: ..."."""
+        t = _Text(node.lines[0])
+        return bool(_BODYISH.match(t.f)) and bool(self.reader.read(t).leads)
 
     def _is_title(self, t: _Text, head: _Head) -> bool:
         """"1. Công tác quy hoạch": a short topic line with no body, date or final full stop."""

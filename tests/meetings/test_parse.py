@@ -265,6 +265,24 @@ def test_sub_items_that_are_details_stay_in_their_item(bodies):
     assert item.due_date == date(2024, 9, 30)
 
 
+def test_sub_items_that_name_their_own_bodies_are_items(bodies):
+    items = parse_conclusions(
+        "a) UBND xã hoàn thiện hồ sơ trong tháng 7/2024.\n"
+        "b) Tổ chức ra quân tổng vệ sinh môi trường trong tháng 8/2024.\n"
+        "- Hội Phụ nữ xã vận động hội viên tham gia.\n"
+        "- Đoàn Thanh niên xã ra quân làm đường trước ngày 15/8/2024.\n"
+        "c) Đảng ủy xã ban hành nghị quyết.\n"
+        "- Ban phát triển thôn Tây Sơn vận động nhân dân.", bodies, MEETING_DAY)
+
+    assert [(i.number, [x["id"] for x in i.bodies], i.due_date) for i in items] == [
+        ("a", [b.UBND], date(2024, 7, 31)),
+        (None, [b.HOI_PN], date(2024, 8, 31)),  # the heading's month
+        (None, [b.DOAN_TN], date(2024, 8, 15)),
+        ("c", [b.DANG_UY], None),
+        (None, [b.BPT_TAY_SON], None),
+    ]
+
+
 def test_paragraphs_before_a_body_heading_are_items_when_nothing_is_numbered(bodies):
     items = parse_conclusions(
         "UBND xã hoàn thành hồ sơ trước 30/9/2024.\nĐối với Hội Nông dân:\nVận động hội viên.\n"
