@@ -263,9 +263,20 @@ def summaries(unit_ids: list[int], criteria_set: CriteriaSet, as_of: date | None
         found = results.get((unit_id, criterion.id))
         return found is not None and found.is_met
 
+    def criterion_met(unit_id, criterion):
+        """A criterion is met when all its indicators are; its own assessment counts when it is the newer word."""
+        own = results.get((unit_id, criterion.id))
+        parts = [results.get((unit_id, i.id)) for i in indicators.get(criterion.id, [])]
+        if not parts or None in parts:
+            return own is not None and own.is_met
+        derived_on = max(a.assessed_on for a in parts)
+        if own is not None and own.assessed_on >= derived_on:
+            return own.is_met
+        return all(a.is_met for a in parts)
+
     out = {}
     for unit_id in unit_ids:
-        unmet = [c.code for c in criteria if not met(unit_id, c)]
+        unmet = [c.code for c in criteria if not criterion_met(unit_id, c)]
         out[unit_id] = {
             "criteria_met": len(criteria) - len(unmet), "criteria_total": len(criteria),
             "indicators_met": sum(1 for i in all_indicators if met(unit_id, i)),

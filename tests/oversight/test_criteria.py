@@ -253,3 +253,30 @@ def test_admin_adds_a_set_from_the_page(client, login, make):
     assert [c.name for c in items] == ["Hạ tầng", "Môi trường"]
     assert [i.name for i in indicators[items[0].id]] == ["Đường thôn", "Nhà văn hóa"]
 
+
+
+def test_a_criterion_whose_indicators_are_all_met_is_met(api, make):
+    """The newer word counts: every indicator assessed met makes the criterion met, until it is assessed unmet."""
+    commune = make.unit()
+    chair = api(make.user("chair", commune))
+    codes = [i["code"] for c in chair.get("/criteria-sets").get_json()["items"] if c["code"] == SET
+             for i in next(k for k in c["criteria"] if k["code"] == f"{SET}.04")["indicators"]]
+    assert len(codes) >= 2
+
+    def assess(code, met, on):
+        assert chair.post(f"/units/{commune.id}/assessments",
+                          {"criterion_code": code, "met": met, "as_of": on}).status_code == 201
+
+    def unmet(as_of):
+        return chair.get(f"/units/{commune.id}/criteria-summary?set={SET}&as_of={as_of}").get_json()["unmet"]
+
+    for code in codes[:-1]:
+        assess(code, True, "2026-03-01")
+    assert f"{SET}.04" in unmet("2026-03-31")  # one indicator not yet assessed
+    assess(codes[-1], True, "2026-04-01")
+    assert f"{SET}.04" not in unmet("2026-04-01")
+    assess(f"{SET}.04", False, "2026-05-01")  # the criterion's own, newer assessment
+    assert f"{SET}.04" in unmet("2026-05-01")
+    assess(codes[0], False, "2026-06-01")
+    assess(codes[0], True, "2026-07-01")
+    assert f"{SET}.04" not in unmet("2026-07-01")  # the indicators' word is newer again
