@@ -1050,6 +1050,7 @@ _DURATION = re.compile(
     r"\btrong\s+(?:vong\s+|thoi\s+gian\s+|thoi\s+han\s+)?(?P<n>\d{1,3})\s+(?P<unit>ngay|tuan|thang)"
     r"(?P<work>\s+lam\s+viec)?\b(?!\s+(?:dau|cuoi)\s+nam)")
 _TET = re.compile(r"\b(?:truoc|sau|trong\s+dip|dip|den)\s+tet\b(?:\s+nguyen\s+dan)?(?:\s+(?:nam\s+)?\d{4})?")
+_YEAR_BEHIND = timedelta(days=60)
 _NEXT_YEAR = re.compile(r"\s*(?:,\s*)?(?:cua\s+)?(?:nam\s+(?:sau|toi)|sang\s+nam)\b")
 _ROMAN_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -1082,11 +1083,15 @@ class _DeadlineFinder:
         self.bad: list[tuple[int, int]] = []  # phrases that look like deadlines but are not dates
         self.taken: list[tuple[int, int]] = []
 
-    def _year(self, match: re.Match, explicit: str | None) -> int:
+    def _year(self, match: re.Match, explicit: str | None, month: int = 12) -> int:
+        """The year written, or the one the meeting means: a December meeting's "trước ngày 15/1" is next January
+        (a date without its year more than two months before the meeting lies ahead of it, not behind)."""
         if explicit:
             year = int(explicit)
             return 2000 + year if year < 100 else year
         if _NEXT_YEAR.match(self.f, match.end()):
+            return self.ref.year + 1
+        if _month_end(self.ref.year, month) < self.ref - _YEAR_BEHIND:
             return self.ref.year + 1
         return self.ref.year
 
@@ -1113,9 +1118,9 @@ class _DeadlineFinder:
             if not m.group("y") and (m.group("sep") == "." or (
                     _WEAK_TRIGGER.fullmatch(m.group("trig")) and not m.group("ngay"))):
                 continue  # "1.5" is a number and "trong 2/3 số hộ" a fraction, not dates
-            self._add(m, lambda m=m: date(self._year(m, m.group("y")), int(m.group("m")), int(m.group("d"))))
+            self._add(m, lambda m=m: self._day_month(m))
         for m in _DATE_WORDS.finditer(f):
-            self._add(m, lambda m=m: date(self._year(m, m.group("y")), int(m.group("m")), int(m.group("d"))))
+            self._add(m, lambda m=m: self._day_month(m))
         for m in _MONTH.finditer(f):
             self._add(m, lambda m=m: self._month(m))
         for m in _MONTH_RELATIVE.finditer(f):
@@ -1127,8 +1132,8 @@ class _DeadlineFinder:
         for m in _QUARTER.finditer(f):
             self._add(m, lambda m=m: self._quarter(m))
         for m in _HALF_YEAR.finditer(f):
-            self._add(m, lambda m=m: date(self._year(m, m.group("y")), 6 if m.group("part") == "dau" else 12,
-                                          30 if m.group("part") == "dau" else 31))
+            self._add(m, lambda m=m: date(self._year(m, m.group("y"), 6 if m.group("part") == "dau" else 12),
+                                          6 if m.group("part") == "dau" else 12, 30 if m.group("part") == "dau" else 31))
         for m in _YEAR.finditer(f):
             self._add(m, lambda m=m: self._year_end(m))
         for m in _DURATION.finditer(f):
@@ -1136,9 +1141,13 @@ class _DeadlineFinder:
         for m in _TET.finditer(f):
             self.bad.append((m.start(), m.end()))
 
+    def _day_month(self, m: re.Match) -> date:
+        month = int(m.group("m"))
+        return date(self._year(m, m.group("y"), month), month, int(m.group("d")))
+
     def _month(self, m: re.Match) -> date:
         month = int(m.group("m"))
-        year = self._year(m, m.group("y") or m.group("y2"))
+        year = self._year(m, m.group("y") or m.group("y2"), month)
         if m.group("trig") == "truoc":
             return date(year, month, 1) - timedelta(days=1)
         return _month_end(year, month)
@@ -1149,7 +1158,7 @@ class _DeadlineFinder:
             return None  # "quỹ 1 tỷ" folds to "quy 1": only a deadline with a trigger or a year
         q = m.group("q")
         quarter = _ROMAN_QUARTER.get(q) or int(q)
-        year = self._year(m, explicit)
+        year = self._year(m, explicit, 3 * quarter)
         if m.group("trig") == "truoc":
             return date(year, 3 * quarter - 2, 1) - timedelta(days=1)
         return _month_end(year, 3 * quarter)

@@ -468,6 +468,15 @@ def test_parse_recurrence(phrase, expected):
     assert parse_recurrence(phrase) == expected
 
 
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("trước ngày 15/1", date(2027, 1, 15)), ("trong tháng 2", date(2027, 2, 28)), ("trong quý I", date(2027, 3, 31)),
+    ("trước ngày 15/12", date(2026, 12, 15)), ("trước ngày 1/11", date(2026, 11, 1)),  # just passed: kept
+    ("trước ngày 15/1/2026", date(2026, 1, 15)), ("trong năm", date(2026, 12, 31)),
+])
+def test_a_date_without_its_year_lies_ahead_of_a_december_meeting(phrase, expected):
+    assert parse_deadline(phrase, date(2026, 12, 10)) == expected
+
+
 @pytest.mark.parametrize(
     "phrase",
     ["", "thường xuyên", "trước ngày 15/8/2024", "trong tháng 9", "6 tháng đầu năm", "trong quý III",
