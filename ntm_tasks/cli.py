@@ -7,11 +7,20 @@ from ntm_tasks.extensions import db
 ntm = AppGroup("ntm", help="ntm_tasks commands.")
 
 
+def _require_schema() -> None:
+    """A database without its tables gets a plain instruction, not a stack trace."""
+    import sqlalchemy as sa
+
+    if not sa.inspect(db.engine).has_table("users"):
+        raise click.ClickException("The database has no schema yet: run `flask --app wsgi db upgrade` first.")
+
+
 @ntm.command("demo")
 def demo_command():
     """Load the demo data set (idempotent)."""
     from ntm_tasks.demo import load_demo
 
+    _require_schema()
     created = load_demo()
     db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data already present.")
@@ -30,6 +39,7 @@ def create_user_command(username, password, role, unit_id, body_ids, full_name):
     from ntm_tasks.org.models import Unit
     from ntm_tasks.org.services import create_user
 
+    _require_schema()
     unit = None
     if unit_id is not None:
         unit = db.session.get(Unit, unit_id)

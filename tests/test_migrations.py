@@ -36,6 +36,11 @@ def test_upgrade_matches_models_and_downgrade_empties(tmp_path):
             downgrade(revision="base")
             tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
             assert tables == set()
+            runner = app.test_cli_runner()
+            for args in (["ntm", "demo"], ["ntm", "create-user", "--username", "a", "--password", "b",
+                                            "--role", "admin"]):
+                result = runner.invoke(args=args)  # an empty database: an instruction, not a stack trace
+                assert result.exit_code == 1 and "db upgrade" in result.output, result.output
             db.engine.dispose()
     finally:
         if cleanup:
