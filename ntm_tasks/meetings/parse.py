@@ -576,7 +576,8 @@ class _Lexicon:
                 k += 1  # "Chi bộ các thôn", "Ban phát triển các thôn"
             levels, k = self._level(words, k, stop)
             units, k = self._unit(words, k, stop, levels)
-            if levels and units is None and (end := self._unknown_name(words, k, stop, levels)) > k:
+            named_level = levels or self._levels_of(entry)  # "Trưởng thôn Phú Thọ": the level is in the name
+            if units is None and named_level and (end := self._unknown_name(words, k, stop, named_level)) > k:
                 # "UBND xã Hoằng Phụ", a commune not in the list: not this commune's People's Committee
                 return end, _Mention(words[i].start, words[end - 1].end, [], _Template(entry, levels))
             bodies = self.resolve_alias(entry, levels, units)
@@ -608,14 +609,21 @@ class _Lexicon:
             bodies = self.resolve_units(units, levels)
         return k, _Mention(words[i].start, words[k - 1].end, bodies, template or _Template(None, None))
 
+    def _levels_of(self, entry: dict[int, int]) -> set[str] | None:
+        """{"village"} for a name only villages' bodies bear ("Trưởng thôn", "Ban phát triển thôn"), else None."""
+        levels = {self.by_id[i].unit_level for i in entry}
+        return levels if levels == {"village"} else None
+
     @staticmethod
     def _unknown_name(words, k, stop, levels) -> int:
         """Where the proper name after a level word ends ("thôn Phú Thọ", "thôn 5"): `k` when none starts there."""
         if levels == {"village"} and k < stop and words[k].text.isdigit():
             return k + 1
-        while k < stop and words[k].capital and words[k].first and words[k].last and words[k].text.isalpha():
-            k += 1
-        return k
+        end = k
+        while end < stop and words[end].capital and words[end].first and words[end].last and words[end].text.isalpha():
+            end += 1
+        # A place's name capitalises each of its (two or more) syllables; "thôn Kiểu mẫu" names no place.
+        return end if end - k >= 2 else k
 
     def _level(self, words, k, stop) -> tuple[set[str] | None, int]:
         found = _LEVEL_TABLE.longest(words, k, stop)
@@ -729,6 +737,7 @@ class _Head:
     leads: list[BodyRef] = field(default_factory=list)
     coords: list[BodyRef] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    partners_unmatched: list[str] = field(default_factory=list)  # "phối hợp với UBND xã Hoằng Phụ": not the lead
     rest: int = 0  # where the text after the addressee starts
 
 
@@ -786,11 +795,12 @@ class _Reader:
                     return stop.start()
             bodies = [b for m in scan.mentions for b in m.bodies]
             (head.leads if lead else head.coords).extend(bodies)
-            head.unmatched += [t.cut(a, b) for a, b in scan.unmatched]  # "thôn Đông Hải và thôn Phú Thọ"
+            unknown = head.unmatched if lead else head.partners_unmatched
+            unknown += [t.cut(a, b) for a, b in scan.unmatched]  # "thôn Đông Hải và thôn Phú Thọ"
             return max([end] + [b for _, b in scan.unmatched])
         if scan.unmatched:  # "Thôn Phú Thọ ...": a unit by name, one the meeting's list does not hold
             start, end = scan.unmatched[0]
-            head.unmatched.append(t.cut(start, end))
+            (head.unmatched if lead else head.partners_unmatched).append(t.cut(start, end))
             return end
         if not report or not _looks_like_name(t, pos):
             return None
@@ -866,7 +876,9 @@ class _Reader:
             if allow_topic and len(f[start:colon].split()) <= _TITLE_WORDS:
                 # "Về tiêu chí môi trường: giao Hội Phụ nữ ...": a topic first, the addressee after it
                 self._read_at(t, colon + 1, head, allow_topic=False)
-                return
+                if head.leads or head.unmatched:
+                    return
+                # "UBND xã thực hiện các nội dung sau:": a sentence that opens with its body
         end = self._phrase(t, start, head, lead=True, report=False)
         if end is not None:
             head.addressee, head.rest = t.cut(start, end), end
@@ -936,11 +948,12 @@ _SEMIANNUAL = re.compile(
     rf"\b(?:dinh\s+ky|hang|moi)\s+(?:0?6|sau)\s+thang\b|\b(?:0?6|sau)\s+thang\s*(?:{_ONCE}|/\s*lan)\b"
     rf"|\bnua\s+nam\s+{_ONCE}\b")
 _YEARLY = re.compile(
-    r"(?:\b(?:(?:truoc|vao|den|trong)\s+)?(?:ngay\s+(?P<d>\d{1,2})\s*(?:[/.-]\s*|\s+thang\s+)(?P<m>\d{1,2})"
+    r"(?:\b(?:(?:(?:truoc|vao|den|trong)\s+)?ngay\s+(?P<d>\d{1,2})\s*(?:[/.-]\s*|\s+thang\s+)(?P<m>\d{1,2})"
+    r"|(?:truoc|vao|den)\s+(?P<d4>\d{1,2})\s*[/.-]\s*(?P<m4>\d{1,2})"
     r"|thang\s+(?P<m2>\d{1,2}))\s+)?"
     rf"(?:(?:dinh\s+ky\s+)?\b(?:hang|moi)\s+nam\b|\bnam\s+{_ONCE}\b|\b{_ONCE}\s*/\s*nam\b)"
     # "hằng năm, trước ngày 15/12": the day after the phrase, with no year of its own
-    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den|cham\s+nhat(?:\s+la)?)\s+ngay\s+(?P<d3>\d{1,2})\s*(?:[/.-]\s*|\s+thang\s+)"
+    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den|cham\s+nhat(?:\s+la)?)\s+(?:ngay\s+)?(?P<d3>\d{1,2})\s*(?:[/.-]\s*|\s+thang\s+)"
     r"(?P<m3>\d{1,2})\b(?!\s*(?:[/.-]\s*\d|nam\s+\d)))?")
 # "ngày 15 tháng cuối quý", "trước ngày 20 của tháng cuối kỳ"
 _LAST_MONTH_DAY = re.compile(
@@ -985,8 +998,8 @@ def _find_recurrences(f: str) -> list[tuple[int, int, dict]]:
     for m in _MONTHLY.finditer(f):
         add(m.start(), m.end(), {"freq": "monthly", "day": _day(m.group("d1") or m.group("d2"), 31)})
     for m in _YEARLY.finditer(f):
-        day = _day(m.group("d") or m.group("d3"), 31)
-        month = _day(m.group("m") or m.group("m2") or m.group("m3"), 12)
+        day = _day(m.group("d") or m.group("d3") or m.group("d4"), 31)
+        month = _day(m.group("m") or m.group("m2") or m.group("m3") or m.group("m4"), 12)
         if day and month:
             try:
                 date(2024, month, day)  # a leap year, so 29/2 passes
@@ -1083,7 +1096,7 @@ class _DeadlineFinder:
         self.bad: list[tuple[int, int]] = []  # phrases that look like deadlines but are not dates
         self.taken: list[tuple[int, int]] = []
 
-    def _year(self, match: re.Match, explicit: str | None, month: int = 12) -> int:
+    def _year(self, match: re.Match, explicit: str | None, month: int = 12, day: int | None = None) -> int:
         """The year written, or the one the meeting means: a December meeting's "trước ngày 15/1" is next January
         (a date without its year more than two months before the meeting lies ahead of it, not behind)."""
         if explicit:
@@ -1091,7 +1104,8 @@ class _DeadlineFinder:
             return 2000 + year if year < 100 else year
         if _NEXT_YEAR.match(self.f, match.end()):
             return self.ref.year + 1
-        if _month_end(self.ref.year, month) < self.ref - _YEAR_BEHIND:
+        last = _month_end(self.ref.year, month)
+        if (last.replace(day=min(day, last.day)) if day else last) < self.ref - _YEAR_BEHIND:
             return self.ref.year + 1
         return self.ref.year
 
@@ -1143,7 +1157,8 @@ class _DeadlineFinder:
 
     def _day_month(self, m: re.Match) -> date:
         month = int(m.group("m"))
-        return date(self._year(m, m.group("y"), month), month, int(m.group("d")))
+        day = int(m.group("d"))
+        return date(self._year(m, m.group("y"), month, day), month, day)
 
     def _month(self, m: re.Match) -> date:
         month = int(m.group("m"))
@@ -1205,8 +1220,9 @@ def parse_deadline(text: str, reference_date: date) -> date | None:
 
 _ROMAN = re.compile(r"(?P<num>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})|(?=[ivx]{2})x{0,3}(?:ix|iv|v?i{0,3}))\s*[.)/-]\s*")
 _SECTION_LETTER = re.compile(r"(?P<num>[A-HJ-UWYZĐ])\s*[.)/]\s+")
-_ARABIC = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?:\s*[.)/]|\s*[-–](?=\s*[^\W\d]))\s*(?!\d)")
-_PARENTHESISED = re.compile(r"\(\s*(?P<num>\d{1,2})\s*\)\s*")  # "(1) ..."
+_ARABIC = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?:\s*[.)]|\s+[-–]\s)\s*(?!\d)")
+# "1/ ...", "1- ...", "(1) ...": items of their own kind, so that under "1." they are its details, not its siblings
+_NUMBERED = re.compile(r"(?:(?P<num>\d{1,2})(?:/|[-–](?=\s*[^\W\d]))|\((?P<paren>\d{1,2})\))\s*(?!\d)")
 _ORDINAL_WORDS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
                   "chin": 9, "muoi": 10}
 # "Thứ nhất, ...", "Hai là, ..." (folded); the comma keeps "Thứ hai hằng tuần" a weekday.
@@ -1217,7 +1233,8 @@ _LETTER = re.compile(r"(?P<num>[a-zđ])\s*(?:[.)]|/(?!c\b))\s*")  # "đ/c" is "�
 _BULLET = re.compile(r"(?P<sym>[-–—+•*·●○▪►✓])\s*")
 _BULLET_KIND = {"-": "dash", "–": "dash", "—": "dash", "+": "plus"}
 _SECTION_KINDS = {"roman", "section", "label"}
-_RANKS = {"roman": 0, "section": 0, "label": 1, "arabic0": 2, "arabic1": 3, "arabic2": 4, "letter": 5}
+_RANKS = {"roman": 0, "section": 0, "label": 1, "arabic0": 2, "ordinal": 2, "arabic1": 3, "numbered": 3,
+          "arabic2": 4, "letter": 5}
 _BULLET_RANK = 6
 _LABEL_LINE = re.compile(r"\s*(?:doi\s+voi|ve\s+phia)\s[^:\n]{1,100}:\s*$")
 
@@ -1240,9 +1257,9 @@ _SPEAKER = re.compile(r"\s*(?:dong\s+chi|d/c|chu\s+tich|pho\s+chu\s+tich|bi\s+th
                       r"pho\s+truong\s+ban|thuong\s+truc|lanh\s+dao)\b")
 
 
-# "Đồng chí Chủ tịch UBND xã đề nghị Hội Nông dân ...": the one speaking, then whom they ask; the speaker's own
-# body is no addressee.
-_SPOKEN = re.compile(_SPEAKER.pattern + rf"[^.;:\n]{{0,80}}?\b(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
+# "(Kết luận buổi làm việc,) đồng chí Chủ tịch UBND xã đề nghị Hội Nông dân ...": the one speaking, then whom
+# they ask; the speaker's own body is no addressee.
+_SPOKEN = re.compile(r"(?:[^.;:\n,]{0,60},)?" + _SPEAKER.pattern + rf"[^.;:\n]{{0,80}}?\b(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
 
 
 def _rank(kind: str | None) -> int:
@@ -1255,11 +1272,13 @@ def _marker(line: str) -> tuple[str, str | None, str] | None:
         return "roman", m.group("num").upper(), line[m.end():]
     if m := _SECTION_LETTER.match(line):
         return "section", m.group("num"), line[m.end():]
-    if m := _ARABIC.match(line) or _ARABIC_DOTTED.match(line) or _PARENTHESISED.match(line):
+    if m := _ARABIC.match(line) or _ARABIC_DOTTED.match(line):
         number = m.group("num")
         return f"arabic{number.count('.')}", number, line[m.end():]
-    if m := _ORDINAL.match(_fold_same_length(line[:20])):
-        return "arabic0", str(_ORDINAL_WORDS[m.group("o") or m.group("c")]), line[m.end():]
+    if m := _NUMBERED.match(line):
+        return "numbered", m.group("num") or m.group("paren"), line[m.end():]
+    if line[:1].isupper() and (m := _ORDINAL.match(_fold_same_length(line[:20]))):
+        return "ordinal", str(_ORDINAL_WORDS[m.group("o") or m.group("c")]), line[m.end():]
     if m := _LETTER.match(line):
         return "letter", m.group("num"), line[m.end():]
     if m := _BULLET.match(line):
@@ -1291,8 +1310,13 @@ def _outline(lines: list[str]) -> _Node:
     """
     root = _Node(None, None, [], [])
     stack = [root]
+    ordinals = False
     for line in lines:
         found = _marker(line)
+        if found and found[0] == "ordinal":
+            # "Thứ hai, ..." opens an item only after a "Thứ nhất": else it is a Monday in a wrapped sentence
+            ordinals = ordinals or found[1] == "1"
+            found = found if ordinals else None
         if found is None and _LABEL_LINE.match(_fold_same_length(line)):
             found = ("label", None, line)  # "Đối với UBND xã:" heading the numbered items below it
         if found is None or not found[2].strip():
@@ -1451,11 +1475,19 @@ class _Parser:
         return [p.strip(" ;") for p in rest.split(";") if _strip_fragment(p)]
 
     def _split_by_body(self, paragraph: str) -> list[str]:
-        """"UBND xã ...; Hội Nông dân ...; các thôn ..." is three items; other ";" stay."""
+        """"UBND xã ...; Hội Nông dân ...; các thôn ..." is three items; a part naming no body stays with the one
+        before it ("UBND xã hoàn thiện hồ sơ; tăng cường kiểm tra; Đảng ủy xã ..." is two)."""
         parts = [p.strip(" ;") for p in paragraph.split(";") if _strip_fragment(p)]
-        if len(parts) >= 2 and all(self.reader.read(_Text(p)).leads for p in parts):
-            return parts
-        return [paragraph]
+        named = [bool(self.reader.read(_Text(p)).leads) for p in parts]
+        if len(parts) < 2 or not named[0] or sum(named) < 2:
+            return [paragraph]
+        items: list[str] = []
+        for part, has_body in zip(parts, named):
+            if has_body:
+                items.append(part)
+            else:
+                items[-1] += "; " + part
+        return items
 
     # -- one item -----------------------------------------------------------------------------
 
@@ -1483,7 +1515,7 @@ class _Parser:
         if due is None and recurrence is None:
             due, recurrence = ctx.due, ctx.recurrence
         bodies = _body_dicts(leads, coords)
-        unmatched += bad
+        unmatched += head.partners_unmatched + bad
         if not bodies:
             unmatched.append(NO_BODY)
         return ParsedItem(

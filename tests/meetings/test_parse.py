@@ -161,6 +161,9 @@ def test_addressee_matching(text, expected, bodies):
         ("1. Các thôn Đông Hải, Phú Thọ làm đường.", [b.TT_DONG_HAI], ["Phú Thọ"]),
         ("1. UBND xã Hoằng Phụ làm đường.", [], ["UBND xã Hoằng Phụ", NO_BODY]),  # not this commune's
         ("1. Các thôn hoàn thiện đường trục thôn.", [b.TT_DONG_HAI, b.TT_TAY_SON, b.TT_BAC_SON], []),
+        ("1. Trưởng thôn Phú Thọ tổ chức họp dân.", [], ["Trưởng thôn Phú Thọ", NO_BODY]),
+        ("1. Các thôn Kiểu mẫu duy trì tiêu chí.", [b.TT_DONG_HAI, b.TT_TAY_SON, b.TT_BAC_SON], []),  # no place
+        ("1. UBND xã chủ trì, phối hợp với UBND xã Hoằng Phụ cắm mốc.", [b.UBND], ["UBND xã Hoằng Phụ"]),
     ],
 )
 def test_a_unit_named_that_the_list_lacks_is_reported(text, expected, unmatched, bodies):
@@ -182,6 +185,35 @@ def test_other_item_markers(first, second, bodies):
         ("1", [b.UBND], date(2024, 6, 30)), ("2", [b.HOI_PN], date(2024, 7, 31))]
 
 
+def test_other_markers_under_a_numbered_item_are_its_details(bodies):
+    items = parse_conclusions("1. UBND xã hoàn thiện hồ sơ theo\n(1) Quyết định 318; (2) Quyết định 319.\n"
+                              "2. Đảng ủy xã chỉ đạo.", bodies, MEETING_DAY)
+    assert [(i.number, [x["id"] for x in i.bodies]) for i in items] == [("1", [b.UBND]), ("2", [b.DANG_UY])]
+    assert "(1) Quyết định 318" in items[0].text
+
+    items = parse_conclusions("1. UBND xã hoàn thiện hồ sơ các tiêu chí:\n1- Giao thông;\n2- Thủy lợi.\n"
+                              "2. Đảng ủy xã chỉ đạo.", bodies, MEETING_DAY)
+    assert [(i.text, [x["id"] for x in i.bodies]) for i in items] == [
+        ("Giao thông;", [b.UBND]), ("Thủy lợi.", [b.UBND]), ("Đảng ủy xã chỉ đạo.", [b.DANG_UY])]
+
+
+def test_a_wrapped_weekday_is_no_item_marker(bodies):
+    [item] = parse_conclusions("1. Đoàn Thanh niên ra quân vào\nthứ hai, thứ sáu hàng tuần.", bodies, MEETING_DAY)
+    assert [x["id"] for x in item.bodies] == [b.DOAN_TN] and item.recurrence["freq"] == "weekly"
+
+
+def test_a_sentence_that_opens_with_its_body_and_ends_in_a_colon(bodies):
+    [item] = parse_conclusions("1. UBND xã hoàn thiện các hồ sơ sau: tờ trình, báo cáo.", bodies, MEETING_DAY)
+    assert [x["id"] for x in item.bodies] == [b.UBND] and item.unmatched == []
+
+
+def test_a_partner_the_list_lacks_keeps_the_headings_body(bodies):
+    items = parse_conclusions("1. Đối với UBND xã:\n- Tập trung hoàn thành tiêu chí số 17.\n"
+                              "- Phối hợp với UBND xã Hoằng Phụ giải quyết tranh chấp ranh giới.", bodies, MEETING_DAY)
+    assert [([x["id"] for x in i.bodies], i.unmatched) for i in items] == [
+        ([b.UBND], []), ([b.UBND], ["UBND xã Hoằng Phụ"])]
+
+
 def test_thu_hai_without_a_comma_is_a_weekday_not_an_item(bodies):
     [item] = parse_conclusions("Thứ hai hàng tuần UBND xã họp giao ban.", bodies, MEETING_DAY)
 
@@ -191,6 +223,10 @@ def test_thu_hai_without_a_comma_is_a_weekday_not_an_item(bodies):
 @pytest.mark.parametrize(("text", "expected"), [
     ("Đồng chí Trưởng ban yêu cầu UBND xã hoàn thiện hồ sơ trước ngày 30/6/2024.", [[b.UBND]]),
     ("Đồng chí Chủ tịch UBND xã đề nghị Hội Nông dân xã hướng dẫn nông dân chuyển đổi cây trồng.", [[b.HOI_ND]]),
+    ("Kết luận buổi làm việc, đồng chí Trưởng ban đề nghị UBND xã hoàn thiện hồ sơ; Đảng ủy xã chỉ đạo.",
+     [[b.UBND], [b.DANG_UY]]),
+    ("Đồng chí Trưởng ban đề nghị UBND xã hoàn thiện hồ sơ; tăng cường kiểm tra; Đảng ủy xã chỉ đạo.",
+     [[b.UBND], [b.DANG_UY]]),  # the part naming no body stays with the one before it
     ("Đồng chí Trưởng ban đề nghị UBND xã hoàn thiện hồ sơ trước ngày 30/6/2024; Đảng ủy xã ban hành nghị quyết "
      "trong tháng 7/2024; MTTQ xã tuyên truyền vận động nhân dân hàng tháng.", [[b.UBND], [b.DANG_UY], [b.MTTQ]]),
 ])
@@ -461,6 +497,8 @@ def test_parse_deadline_without_a_date(phrase):
         ("hằng năm, trước ngày 15/12", {"freq": "yearly", "day": 15, "month": 12}),
         ("hàng năm chậm nhất ngày 31/1", {"freq": "yearly", "day": 31, "month": 1}),
         ("hằng năm trước ngày 15/12/2026", {"freq": "yearly", "day": None, "month": None}),  # that year's date
+        ("hằng năm, trước 15/12", {"freq": "yearly", "day": 15, "month": 12}),
+        ("trước 15/12 hằng năm", {"freq": "yearly", "day": 15, "month": 12}),
         ("HANG THANG", {"freq": "monthly", "day": None}),
     ],
 )
@@ -472,6 +510,7 @@ def test_parse_recurrence(phrase, expected):
     ("trước ngày 15/1", date(2027, 1, 15)), ("trong tháng 2", date(2027, 2, 28)), ("trong quý I", date(2027, 3, 31)),
     ("trước ngày 15/12", date(2026, 12, 15)), ("trước ngày 1/11", date(2026, 11, 1)),  # just passed: kept
     ("trước ngày 15/1/2026", date(2026, 1, 15)), ("trong năm", date(2026, 12, 31)),
+    ("trước ngày 1/10", date(2027, 10, 1)), ("trước ngày 15/10", date(2026, 10, 15)),  # 70 and 56 days before
 ])
 def test_a_date_without_its_year_lies_ahead_of_a_december_meeting(phrase, expected):
     assert parse_deadline(phrase, date(2026, 12, 10)) == expected
