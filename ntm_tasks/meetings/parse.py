@@ -713,6 +713,7 @@ _TRIGGER = re.compile(rf"\s*(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
 _MID_TRIGGER = re.compile(rf"[.;:,]\s*(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
 _CHU_TRI = re.compile(r"\s*,?\s*(?:lam\s+)?chu\s+tri\b\s*,?\s*")
 _PHOI_HOP = re.compile(r"\s*,?\s*(?:va\s+)?phoi\s+hop(?:\s+chat\s+che)?(?:\s+(?:voi|cung))?\s+")
+_NEXT_PART = re.compile(r";\s*")
 _PHOI_HOP_AFTER = re.compile(r"\s*(?:cung\s+)?phoi\s+hop\b")  # "Hội Nông dân, Hội CCB phối hợp ..."
 _MID_PHOI_HOP = re.compile(r"\bphoi\s+hop(?:\s+chat\s+che)?\s+(?:voi|cung)\s+")
 _LABELLED = re.compile(
@@ -919,6 +920,21 @@ class _Reader:
                     break
         for m in _MID_PHOI_HOP.finditer(t.f, head.rest):
             self._phrase(t, m.end(), head, lead=False, report=False)
+        if head.leads:
+            for m in _NEXT_PART.finditer(t.f, head.rest):
+                self._part_body(t, m.end(), head)
+
+    def _part_body(self, t: _Text, pos: int, head: _Head) -> None:
+        """"...; Hội Phụ nữ duy trì mô hình ...": a part that opens with another body leads too (or coordinates,
+        "...; MTTQ xã phối hợp ...")."""
+        if not _BODYISH.match(t.f, pos):
+            return
+        probe = _Head()
+        end = self._phrase(t, pos, probe, lead=True, report=False)
+        if end is None:
+            return
+        (head.coords if _PHOI_HOP_AFTER.match(t.f, end) else head.leads).extend(probe.leads)
+        head.unmatched += probe.unmatched
 
 
 # ---------------------------------------------------------------------------------------------

@@ -197,6 +197,17 @@ def test_other_markers_under_a_numbered_item_are_its_details(bodies):
         ("Giao thông;", [b.UBND]), ("Thủy lợi.", [b.UBND]), ("Đảng ủy xã chỉ đạo.", [b.DANG_UY])]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3. Đoàn Thanh niên xã ra quân làm đường; Hội Phụ nữ duy trì mô hình phân loại rác.",
+     [(b.DOAN_TN, "lead"), (b.HOI_PN, "lead")]),
+    ("1. UBND xã hoàn thiện hồ sơ; MTTQ xã phối hợp tuyên truyền.", [(b.UBND, "lead"), (b.MTTQ, "coordinating")]),
+    ("1. UBND xã hoàn thiện hồ sơ; thời gian hoàn thành trước 30/6.", [(b.UBND, "lead")]),
+])
+def test_a_part_after_a_semicolon_may_name_another_body(text, expected, bodies):
+    [item] = parse_conclusions(text, bodies, MEETING_DAY)
+    assert [(x["id"], x["role"]) for x in item.bodies] == expected
+
+
 def test_a_wrapped_weekday_is_no_item_marker(bodies):
     [item] = parse_conclusions("1. Đoàn Thanh niên ra quân vào\nthứ hai, thứ sáu hàng tuần.", bodies, MEETING_DAY)
     assert [x["id"] for x in item.bodies] == [b.DOAN_TN] and item.recurrence["freq"] == "weekly"
