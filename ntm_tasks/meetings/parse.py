@@ -956,7 +956,8 @@ _DAY_OF = r"(?:(?:(?:truoc|vao|den|tu)\s+)?ngay|truoc|vao)\s+"
 _MONTHLY = re.compile(
     rf"(?:\b{_DAY_OF}(?P<d1>\d{{1,2}})\s+(?!ngay\b)(?:cua\s+)?)?"
     rf"(?:(?:dinh\s+ky\s+)?\b(?:hang|moi)\s+thang\b|\bthang\s+{_ONCE}\b|\b{_ONCE}\s*/\s*thang\b)"
-    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den|cham\s+nhat(?:\s+la)?)\s+(?:ngay\s+)?(?P<d2>\d{1,2})\b(?!\s*(?:[/.-]\s*\d|ngay\b)))?")
+    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den|cham\s+nhat(?:\s+la)?)\s+(?:ngay\s+)?"
+    r"(?P<d2>\d{1,2})\b(?!\s*(?:[/.-]\s*\d|ngay\b)))?")
 _QUARTERLY = re.compile(
     rf"(?:dinh\s+ky\s+)?\b(?:hang|moi|theo)\s+quy\b|\bdinh\s+ky\s+quy\b|\bquy\s+{_ONCE}\b"
     rf"|\b{_ONCE}\s*/\s*quy\b")
@@ -969,7 +970,8 @@ _YEARLY = re.compile(
     r"|thang\s+(?P<m2>\d{1,2}))\s+)?"
     rf"(?:(?:dinh\s+ky\s+)?\b(?:hang|moi)\s+nam\b|\bnam\s+{_ONCE}\b|\b{_ONCE}\s*/\s*nam\b)"
     # "hằng năm, trước ngày 15/12": the day after the phrase, with no year of its own
-    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den|cham\s+nhat(?:\s+la)?)\s+(?:ngay\s+)?(?P<d3>\d{1,2})\s*(?:[/.-]\s*|\s+thang\s+)"
+    r"(?:[^.;\n\d]{0,40}?\b(?:truoc|vao|den|cham\s+nhat(?:\s+la)?)\s+(?:ngay\s+)?"
+    r"(?P<d3>\d{1,2})\s*(?:[/.-]\s*|\s+thang\s+)"
     r"(?P<m3>\d{1,2})\b(?!\s*(?:[/.-]\s*\d|nam\s+\d)))?")
 # "ngày 15 tháng cuối quý", "trước ngày 20 của tháng cuối kỳ"
 _LAST_MONTH_DAY = re.compile(
@@ -1162,14 +1164,18 @@ class _DeadlineFinder:
         for m in _QUARTER.finditer(f):
             self._add(m, lambda m=m: self._quarter(m))
         for m in _HALF_YEAR.finditer(f):
-            self._add(m, lambda m=m: date(self._year(m, m.group("y"), 6 if m.group("part") == "dau" else 12),
-                                          6 if m.group("part") == "dau" else 12, 30 if m.group("part") == "dau" else 31))
+            self._add(m, lambda m=m: self._half_end(m))
         for m in _YEAR.finditer(f):
             self._add(m, lambda m=m: self._year_end(m))
         for m in _DURATION.finditer(f):
             self._add(m, lambda m=m: self._duration(m))
         for m in _TET.finditer(f):
             self.bad.append((m.start(), m.end()))
+
+    def _half_end(self, m: re.Match) -> date:
+        """"6 tháng đầu năm" ends on 30/6, "6 tháng cuối năm" on 31/12."""
+        month, day = (6, 30) if m.group("part") == "dau" else (12, 31)
+        return date(self._year(m, m.group("y"), month), month, day)
 
     def _day_month(self, m: re.Match) -> date:
         month = int(m.group("m"))
@@ -1275,7 +1281,8 @@ _SPEAKER = re.compile(r"\s*(?:dong\s+chi|d/c|chu\s+tich|pho\s+chu\s+tich|bi\s+th
 
 # "(Kết luận buổi làm việc,) đồng chí Chủ tịch UBND xã đề nghị Hội Nông dân ...": the one speaking, then whom
 # they ask; the speaker's own body is no addressee.
-_SPOKEN = re.compile(r"(?:[^.;:\n,]{0,60},)?" + _SPEAKER.pattern + rf"[^.;:\n]{{0,80}}?\b(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
+_SPOKEN = re.compile(r"(?:[^.;:\n,]{0,60},)?" + _SPEAKER.pattern
+                     + rf"[^.;:\n]{{0,80}}?\b(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
 
 
 def _rank(kind: str | None) -> int:
