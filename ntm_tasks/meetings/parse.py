@@ -1417,23 +1417,19 @@ class _Parser:
                 or self._is_title(first, head))
         if is_heading:
             inner = self._context(ctx, head, first)
-            items = self._loose(node.lines[1:], inner)
-            for child in node.children:
-                items += self._node(child, inner)
-            return items
+            return self._loose(node.lines[1:], inner) + self._children(node, inner)
         number = node.number if node.kind not in ("dash", "plus", "dot") else None
         if node.children and all(map(self._opens_with_a_body, node.children)):
             # "c) Ra quân ... \n- Hội Phụ nữ xã ...\n- Đoàn Thanh niên xã ...": each line is its body's task, and
             # the line above them one more only when it names a body too (else it heads them, as a title would)
-            inner = self._context(ctx, head, first)
-            own = [self._item(number, node.lines, ctx)] if head.leads or head.unmatched else []
-            items = [item for item in own if item]
-            for child in node.children:
-                items += self._node(child, inner)
-            return items
+            own = self._item(number, node.lines, ctx) if head.leads or head.unmatched else None
+            return ([own] if own else []) + self._children(node, self._context(ctx, head, first))
         paragraphs = node.lines + [line for c in node.children for line in c.flat_raw()]
         item = self._item(number, paragraphs, ctx)
         return [item] if item else []
+
+    def _children(self, node: _Node, inner: _Context) -> list[ParsedItem]:
+        return [item for child in node.children for item in self._node(child, inner)]
 
     def _opens_with_a_body(self, node: _Node) -> bool:
         """The line starts with a body's name ("Hội Phụ nữ xã vận động ..."), not "Thời gian: ..."."""
