@@ -741,6 +741,10 @@ class _Head:
     partners_unmatched: list[str] = field(default_factory=list)  # "phối hợp với UBND xã Hoằng Phụ": not the lead
     rest: int = 0  # where the text after the addressee starts
 
+    def unknown(self, lead: bool) -> list[str]:
+        """Where a name nobody knows goes: one in the lead's place keeps a heading's lead from applying."""
+        return self.unmatched if lead else self.partners_unmatched
+
 
 class _Text:
     """An item's text, its folded twin and its words."""
@@ -774,7 +778,7 @@ class _Reader:
         scan = self.lex.scan(t.words, t.index_at(start), t.index_at(end), greedy=False)
         bodies = [b for m in scan.mentions for b in m.bodies]
         (head.leads if lead else head.coords).extend(bodies)
-        head.unmatched += [t.cut(a, b) for a, b in scan.unmatched if t.cut(a, b)]
+        head.unknown(lead).extend(t.cut(a, b) for a, b in scan.unmatched if t.cut(a, b))
 
     def _phrase(self, t: _Text, pos: int, head: _Head, lead: bool, report: bool) -> int | None:
         """Read an undelimited addressee at ``pos``; return where it ends, or None.
@@ -796,12 +800,11 @@ class _Reader:
                     return stop.start()
             bodies = [b for m in scan.mentions for b in m.bodies]
             (head.leads if lead else head.coords).extend(bodies)
-            unknown = head.unmatched if lead else head.partners_unmatched
-            unknown += [t.cut(a, b) for a, b in scan.unmatched]  # "thôn Đông Hải và thôn Phú Thọ"
+            head.unknown(lead).extend(t.cut(a, b) for a, b in scan.unmatched)  # "thôn Đông Hải và thôn Phú Thọ"
             return max([end] + [b for _, b in scan.unmatched])
         if scan.unmatched:  # "Thôn Phú Thọ ...": a unit by name, one the meeting's list does not hold
             start, end = scan.unmatched[0]
-            (head.unmatched if lead else head.partners_unmatched).append(t.cut(start, end))
+            head.unknown(lead).append(t.cut(start, end))
             return end
         if not report or not _looks_like_name(t, pos):
             return None
@@ -831,7 +834,7 @@ class _Reader:
             end = self._phrase(t, start, probe, lead=False, report=False)
             if end is not None and (then := _PHOI_HOP_AFTER.match(t.f, end)):
                 head.coords += probe.coords
-                head.unmatched += probe.unmatched
+                head.partners_unmatched += probe.partners_unmatched
                 return then.end()
         return pos
 
@@ -1114,7 +1117,7 @@ class _DeadlineFinder:
         self.bad: list[tuple[int, int]] = []  # phrases that look like deadlines but are not dates
         self.taken: list[tuple[int, int]] = []
 
-    def _year(self, match: re.Match, explicit: str | None, month: int = 12, day: int | None = None) -> int:
+    def _year(self, match: re.Match, explicit: str | None, month: int, day: int | None = None) -> int:
         """The year written, or the one the meeting means: a December meeting's "trước ngày 15/1" is next January
         (a date without its year more than two months before the meeting lies ahead of it, not behind)."""
         if explicit:
@@ -1446,7 +1449,8 @@ class _Parser:
     def _context(self, ctx: _Context, head: _Head, t: _Text) -> _Context:
         due, recurrence, _ = self._schedule(t)
         if head.leads or head.unmatched:
-            ctx = _Context(head.addressee, head.leads, head.coords, head.unmatched, ctx.due, ctx.recurrence)
+            ctx = _Context(head.addressee, head.leads, head.coords, head.unmatched + head.partners_unmatched,
+                           ctx.due, ctx.recurrence)
         else:
             ctx = replace(ctx, coords=ctx.coords + head.coords)
         if due or recurrence:
