@@ -11,9 +11,13 @@ Structure
       kind seen before closes back to its level; a new kind nests under the current item, except
       that a number never nests under a bullet. Sections and headings titled "Đánh giá", "Kết
       quả", "Tồn tại, hạn chế"... are accounts, not tasks, and are skipped.
-    * A paragraph without a marker continues the item above it. Lines before the first marker (the
-      intro, "Kết luận ..., đồng chí Trưởng ban yêu cầu:") are no items; parsing stops at the
-      closing ("Trên đây là ...", "Nơi nhận:", "Đề nghị các cơ quan, đơn vị ... thực hiện./.").
+    * A paragraph without a marker continues the item above it, unless, after a finished sentence, it
+      opens by giving work to a body that item lacks ("Giao (cho) X ...", "Đề nghị X ...", "Yêu cầu
+      X ...", "X chủ trì ..."): then it is an unnumbered item of its own, as is a closing "Giao Văn
+      phòng - Thống kê theo dõi, đôn đốc ..." after the last item. An item whose first paragraph
+      names no body keeps all its paragraphs. Lines before the first marker (the intro, "Kết luận
+      ..., đồng chí Trưởng ban yêu cầu:") are no items; parsing stops at the closing ("Trên đây là
+      ...", "Nơi nhận:", "Đề nghị các cơ quan, đơn vị ... thực hiện./.").
     * An item with sub-items whose own text is only an addressee, ends with ":" or is a short
       title ("1. Công tác quy hoạch") is a heading: every sub-item becomes an item inheriting its
       addressee, bodies, deadline and recurrence. Otherwise the sub-items are details kept in the
@@ -927,6 +931,16 @@ class _Reader:
             for m in _NEXT_PART.finditer(t.f, head.rest):
                 self._part_body(t, m.end(), head)
 
+    def assignment(self, t: _Text) -> _Head | None:
+        """The bodies a paragraph opens by giving work to ("Giao (cho) X ...", "Đề nghị X ...", "Yêu cầu X ...",
+        "X chủ trì ..."), or None when it opens otherwise."""
+        head = _Head()
+        if m := _TRIGGER.match(t.f):
+            end = self._phrase(t, m.end(), head, lead=True, report=True)
+        elif (end := self._phrase(t, 0, head, lead=True, report=False)) is not None and not _CHU_TRI.match(t.f, end):
+            end = None
+        return None if end is None else head
+
     def _part_body(self, t: _Text, pos: int, head: _Head) -> None:
         """"...; Hội Phụ nữ duy trì mô hình ...": a part that opens with another body leads too (or coordinates,
         "...; MTTQ xã phối hợp ...")."""
@@ -1425,11 +1439,9 @@ class _Parser:
         if node.children and all(map(self._opens_with_a_body, node.children)):
             # "c) Ra quân ... \n- Hội Phụ nữ xã ...\n- Đoàn Thanh niên xã ...": each line is its body's task, and
             # the line above them one more only when it names a body too (else it heads them, as a title would)
-            own = self._item(number, node.lines, ctx) if head.leads or head.unmatched else None
-            return ([own] if own else []) + self._children(node, self._context(ctx, head, first))
-        paragraphs = node.lines + [line for c in node.children for line in c.flat_raw()]
-        item = self._item(number, paragraphs, ctx)
-        return [item] if item else []
+            own = self._items(number, node.lines, ctx) if head.leads or head.unmatched else []
+            return own + self._children(node, self._context(ctx, head, first))
+        return self._items(number, node.lines, ctx, [line for c in node.children for line in c.flat_raw()])
 
     def _children(self, node: _Node, inner: _Context) -> list[ParsedItem]:
         return [item for child in node.children for item in self._node(child, inner)]
@@ -1513,6 +1525,36 @@ class _Parser:
         return items
 
     # -- one item -----------------------------------------------------------------------------
+
+    def _items(self, number: str | None, lines: list[str], ctx: _Context, details: Sequence[str] = ()
+               ) -> list[ParsedItem]:
+        """The item of a marker's paragraphs, and an unnumbered one more from each paragraph that hands work on to
+        another body; ``details`` (the lines of its sub-items) end the last."""
+        groups = [[lines[0]]]
+        for line in lines[1:]:
+            if self._hands_over(groups[-1], line, ctx):
+                groups.append([line])
+            else:
+                groups[-1].append(line)
+        groups[-1] += details
+        items = (self._item(number if k == 0 else None, group, ctx) for k, group in enumerate(groups))
+        return [item for item in items if item]
+
+    def _hands_over(self, above: list[str], paragraph: str, ctx: _Context) -> bool:
+        """"Giao Văn phòng - Thống kê theo dõi, ..." after an item of other bodies is a task of its own, not the
+        item's next paragraph. A wrapped line (the one above ends no sentence), a paragraph naming the item's own
+        bodies and any paragraph of an item that opens without bodies ("3. Về tiêu chí môi trường:") continue it."""
+        if not above[-1].rstrip().endswith((".", ";", "!")):
+            return False
+        head = self.reader.assignment(_Text(paragraph))
+        if head is None:
+            return False
+        opening = self._item(None, above[:1], ctx)
+        if opening is None or not opening.bodies:
+            return False
+        item = self._item(None, above, ctx)
+        known = {body["id"] for body in item.bodies}
+        return any(b.id not in known for b in head.leads) or any(u not in item.unmatched for u in head.unmatched)
 
     def _schedule(self, t: _Text) -> tuple[date | None, dict | None, list[str]]:
         recurrence, masked = _recurrence_in(t.f)

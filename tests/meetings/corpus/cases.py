@@ -491,4 +491,38 @@ Hội Cựu chiến binh vận động hội viên hiến đất; báo cáo kế
             Item(None, (HOI_CCB,), recurrence=monthly(None)),
         ),
     ),
+    Case(
+        "closing_paragraph_after_the_last_item",
+        """Kết luận, đồng chí Trưởng ban yêu cầu:
+1. UBND xã hoàn thiện hồ sơ đề nghị công nhận xã đạt chuẩn NTM nâng cao trước ngày 30/10/2024.
+2. Hội Phụ nữ xã ra quân tổng vệ sinh môi trường vào chủ nhật hàng tuần.
+Giao Văn phòng - Thống kê theo dõi, đôn đốc việc thực hiện, báo cáo kết quả trước ngày 20 hàng tháng.
+""",
+        (
+            Item("1", (UBND,), due=date(2024, 10, 30)),
+            Item("2", (HOI_PN,), recurrence=weekly(7)),
+            # a paragraph giving work to a body the item above lacks is a task of its own
+            Item(None, (VP_TK,), recurrence=monthly(20), addressee="Văn phòng - Thống kê"),
+        ),
+    ),
+    Case(
+        "paragraphs_handing_work_on_or_continuing_the_item",
+        """Kết luận, đồng chí Chủ tịch UBND xã yêu cầu:
+1. Đảng ủy xã ban hành nghị quyết chuyên đề về xây dựng NTM kiểu mẫu trước ngày 15/8/2024.
+Đề nghị Đảng ủy xã chỉ đạo các chi bộ thôn quán triệt nghị quyết đến đảng viên trong tháng 9/2024.
+2. Tiếp tục duy trì tiêu chí môi trường.
+Giao Hội Phụ nữ xã duy trì mô hình phân loại rác thải tại nguồn.
+3. UBND xã chỉ đạo các thôn ra quân làm đường giao thông nội đồng, hoàn thành trước ngày 30/9/2024, đề nghị
+Hội Nông dân xã vận động hội viên hiến đất.
+4. Trưởng thôn Đông Hải tổ chức họp dân lấy ý kiến về xây dựng nhà văn hóa thôn.
+Giao cho Công an xã đảm bảo an ninh trật tự trong thời gian tổ chức họp dân.
+""",
+        (
+            Item("1", (DANG_UY,), due=date(2024, 9, 30)),  # the same body: the item's next paragraph
+            Item("2", (HOI_PN,)),  # an item opening without bodies keeps its paragraphs
+            Item("3", (UBND,), due=date(2024, 9, 30)),  # a wrapped line, not a paragraph
+            Item("4", (TT_DONG_HAI,)),
+            Item(None, (CONG_AN,), addressee="Công an xã"),
+        ),
+    ),
 ]
