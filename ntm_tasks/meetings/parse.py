@@ -30,11 +30,16 @@ Addressees and bodies
     "Đối với X: ...", "Về phía X: ...", "X: ...", "Giao (cho) X ...", "Đề nghị X ...", "Yêu cầu
     X ...", "X <verb> ...", "X chủ trì, phối hợp với Y ...", a topic first ("Về tiêu chí môi
     trường: giao X ...") and labelled fields ("Chủ trì: X. Phối hợp: Y."). X gives the lead bodies;
-    Y and any later "phối hợp với Y" the coordinating ones (a body named as both leads). Names
-    are compared folded (no case, no diacritics), abbreviations expanded (UBND, HĐND, BCĐ, BQL,
-    MTTQ, TN, CCB, PTNT, NTM, LHPN, VP, HTX...), by body name, short name, and names every body
-    of its kind answers to ("Ban chỉ đạo", "Mặt trận", "Trưởng thôn", "các đoàn thể" for the mass
-    organisations). A level word after a name ("xã", "huyện", "tỉnh", "thôn") picks the level;
+    Y and any later "phối hợp với Y" the coordinating ones (a body named as both leads). A later
+    part of the item (after "(", ",", ":" or ";") that opens with a body names it too: followed by
+    "chủ trì" it leads ("..., hoàn thành trong tháng 9 (UBND xã chủ trì, ...)"), and bodies read
+    without a role then coordinate ("Đảng ủy xã lãnh đạo, UBND xã chủ trì"); followed by "phối
+    hợp" it coordinates (but for "phối hợp với Y" outside a ";" part: there it does the work with
+    Y); after ";" followed by another verb it leads as well ("...; Hội Phụ nữ duy trì mô hình
+    ..."). Names are compared folded (no case, no diacritics), abbreviations expanded (UBND, HĐND,
+    BCĐ, BQL, MTTQ, TN, CCB, PTNT, NTM, LHPN, VP, HTX...), by body name, short name, and names
+    every body of its kind answers to ("Ban chỉ đạo", "Mặt trận", "Trưởng thôn", "các đoàn thể"
+    for the mass organisations). A level word after a name ("xã", "huyện", "tỉnh", "thôn") picks the level;
     without one the meeting's own unit wins over the units below it, which win over the nearest
     unit above it. A village named as such ("các thôn Đông Hải, Tây Sơn") stands for its village
     head, else its management board, else any of its bodies, and "các thôn" alone for every
@@ -717,8 +722,9 @@ _TRIGGER = re.compile(rf"\s*(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
 _MID_TRIGGER = re.compile(rf"[.;:,]\s*(?:{_GIAO}|de\s+nghi|yeu\s+cau|phan\s+cong)\s+")
 _CHU_TRI = re.compile(r"\s*,?\s*(?:lam\s+)?chu\s+tri\b\s*,?\s*")
 _PHOI_HOP = re.compile(r"\s*,?\s*(?:va\s+)?phoi\s+hop(?:\s+chat\s+che)?(?:\s+(?:voi|cung))?\s+")
-_NEXT_PART = re.compile(r";\s*")
+_CLAUSE = re.compile(r"[;,:(]\s*")  # where a later part of an item may open with its body
 _PHOI_HOP_AFTER = re.compile(r"\s*(?:cung\s+)?phoi\s+hop\b")  # "Hội Nông dân, Hội CCB phối hợp ..."
+_PARTNER = re.compile(r"\s+(?:chat\s+che\s+)?(?:voi|cung)\b")  # "X phối hợp với Y": X works with Y
 _MID_PHOI_HOP = re.compile(r"\bphoi\s+hop(?:\s+chat\s+che)?\s+(?:voi|cung)\s+")
 _LABELLED = re.compile(
     r"(?:^|(?<=[\n.;,])|\s)(?:(?:don\s+vi|co\s+quan)\s+(?P<role>chu\s+tri|thuc\s+hien|phoi\s+hop)"
@@ -743,6 +749,7 @@ class _Head:
     coords: list[BodyRef] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     partners_unmatched: list[str] = field(default_factory=list)  # "phối hợp với UBND xã Hoằng Phụ": not the lead
+    chairs: list[BodyRef] = field(default_factory=list)  # named with their role: "X chủ trì", "Chủ trì: X"
     rest: int = 0  # where the text after the addressee starts
 
     def unknown(self, lead: bool) -> list[str]:
@@ -826,6 +833,7 @@ class _Reader:
         """"X chủ trì, phối hợp với Y" or "X chủ trì; Y phối hợp" right after the lead phrase."""
         lead_named = _CHU_TRI.match(t.f, pos)
         if lead_named:
+            head.chairs += head.leads
             pos = lead_named.end()
         m = _PHOI_HOP.match(t.f, pos)
         if m:
@@ -850,6 +858,11 @@ class _Reader:
             head.rest = self._coordination_after(t, head.rest, head)
         self._labelled(t, head)
         self._mid_text(t, head)
+        if head.chairs:
+            # "Đảng ủy xã lãnh đạo, UBND xã chủ trì": the body named as chairing leads, those read without a role
+            # coordinate
+            head.coords += [b for b in head.leads if b not in head.chairs]
+            head.leads = list(dict.fromkeys(head.chairs))
         return head
 
     def _read_at(self, t: _Text, start: int, head: _Head, allow_topic: bool) -> None:
@@ -912,9 +925,11 @@ class _Reader:
             end_match = _LABEL_END.search(t.f, m.end())
             end = end_match.start() if end_match else len(t.f)
             lead = not (m.group("role") or m.group("bare")).startswith("phoi")
+            named = len(head.leads)
             self._region(t, m.end(), end, head, lead=lead)
-            if lead and not head.addressee:
-                head.addressee = t.cut(m.end(), end)
+            if lead:
+                head.chairs += head.leads[named:]
+                head.addressee = head.addressee or t.cut(m.end(), end)
 
     def _mid_text(self, t: _Text, head: _Head) -> None:
         """Bodies named later in the text: "..., giao X chủ trì" and "phối hợp với Y"."""
@@ -927,9 +942,8 @@ class _Reader:
                     break
         for m in _MID_PHOI_HOP.finditer(t.f, head.rest):
             self._phrase(t, m.end(), head, lead=False, report=False)
-        if head.leads:
-            for m in _NEXT_PART.finditer(t.f, head.rest):
-                self._part_body(t, m.end(), head)
+        for m in _CLAUSE.finditer(t.f, head.rest):
+            self._clause_body(t, m, head)
 
     def assignment(self, t: _Text) -> _Head | None:
         """The bodies a paragraph opens by giving work to ("Giao (cho) X ...", "Đề nghị X ...", "Yêu cầu X ...",
@@ -941,17 +955,28 @@ class _Reader:
             end = None
         return None if end is None else head
 
-    def _part_body(self, t: _Text, pos: int, head: _Head) -> None:
-        """"...; Hội Phụ nữ duy trì mô hình ...": a part that opens with another body leads too (or coordinates,
-        "...; MTTQ xã phối hợp ...")."""
-        if not _BODYISH.match(t.f, pos):
-            return
+    def _clause_body(self, t: _Text, clause: re.Match, head: _Head) -> None:
+        """A body opening a later part of the item (after "(", ",", ":" or ";"). Followed by "chủ trì" it chairs
+        ("..., hoàn thành trong tháng 9 (UBND xã chủ trì, ..."); by "phối hợp" it coordinates ("..., công chức Địa
+        chính - Xây dựng phối hợp", "...; MTTQ xã phối hợp ..."; but for "phối hợp với Y" outside a ";" part, where it
+        does the work with Y); after ";" by any other verb it leads too ("...; Hội Phụ nữ duy trì mô hình ...")."""
         probe = _Head()
-        end = self._phrase(t, pos, probe, lead=True, report=False)
+        end = self._phrase(t, clause.end(), probe, lead=True, report=True)
         if end is None:
             return
-        (head.coords if _PHOI_HOP_AFTER.match(t.f, end) else head.leads).extend(probe.leads)
-        head.unmatched += probe.unmatched
+        part = clause.group().startswith(";")
+        lead = True
+        if _CHU_TRI.match(t.f, end):
+            head.chairs += probe.leads
+            head.addressee = head.addressee or t.cut(clause.end(), end)
+        elif (then := _PHOI_HOP_AFTER.match(t.f, end)) and (part or not _PARTNER.match(t.f, then.end())):
+            lead = False
+            head.coords += probe.leads
+        elif part and head.leads and _BODYISH.match(t.f, clause.end()):
+            head.leads += probe.leads
+        else:
+            return
+        head.unknown(lead).extend(probe.unmatched)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -525,4 +525,21 @@ Giao cho Công an xã đảm bảo an ninh trật tự trong thời gian tổ ch
             Item(None, (CONG_AN,), addressee="Công an xã"),
         ),
     ),
+    Case(
+        "roles_named_late_in_the_item",
+        """1. Rà soát quy hoạch chung xã, hoàn thành trong tháng 9/2024 (UBND xã chủ trì, công chức Địa chính - Xây dựng phối hợp).
+2. Xây dựng kế hoạch thực hiện tiêu chí môi trường: Đảng ủy xã lãnh đạo, UBND xã chủ trì, Hội Phụ nữ xã phối hợp; hoàn thành trước ngày 15/8/2024.
+3. Tổ chức Ngày hội Đại đoàn kết toàn dân tộc trước ngày 18/11/2024, Ủy ban MTTQ xã chủ trì, các thôn phối hợp.
+4. Đối với UBND xã: rà soát hồ sơ đất đai (Địa chính - Xây dựng chủ trì) trước ngày 30/9/2024.
+5. Xây dựng mô hình sản xuất kiểu mẫu (HTX Hoằng Trung chủ trì, Hội Nông dân phối hợp).
+""",
+        (
+            Item("1", (UBND,), (DC_XD,), due=date(2024, 9, 30), addressee="UBND xã"),
+            # the body that chairs leads; one that "lãnh đạo" while another chairs coordinates
+            Item("2", (UBND,), (HOI_PN, DANG_UY), due=date(2024, 8, 15)),
+            Item("3", (MTTQ,), ALL_HEADS, due=date(2024, 11, 18), addressee="Ủy ban MTTQ xã"),
+            Item("4", (DC_XD,), (UBND,), due=date(2024, 9, 30)),
+            Item("5", (), (HOI_ND,), unmatched=("HTX Hoằng Trung",)),
+        ),
+    ),
 ]
