@@ -75,6 +75,22 @@ def test_non_admin_cannot_open_admin_pages(login, make):
     assert client.get("/admin/users").status_code == 403
 
 
+def test_error_pages_explain_the_status_in_the_pages_language(login, make):
+    """Werkzeug's descriptions are English: a page says in its own language what went wrong."""
+    client = login(make.user("chair", make.unit()))
+    html = client.get("/no-such-page").get_data(as_text=True)
+    assert "Không tìm thấy" in html and "Không có trang hoặc dữ liệu này" in html
+    assert "requested URL" not in html
+    refused = client.post("/account/password", data={})  # no CSRF token: a form left open past its session, say
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "hãy tải lại trang rồi gửi lại" in html and "CSRF" not in html
+
+    client.post("/language/en", data={"csrf_token": csrf_token(client, "/account/password")})
+    html = client.get("/no-such-page").get_data(as_text=True)
+    assert "This page or record does not exist, or you may not see it." in html and "requested URL" not in html
+
+
 def test_security_headers(client):
     response = client.get("/login")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]

@@ -266,7 +266,8 @@ def register_error_handlers(app) -> None:
         db.session.rollback()
         if is_api_request():
             return http_error_json(error)
-        return error_page(error.code or 500, error.description)
+        # Werkzeug's own descriptions are English: the page explains the status in the page's language.
+        return error_page(error.code or 500, None)
 
     @app.errorhandler(Exception)
     def unexpected(error):
