@@ -27,23 +27,27 @@ Structure
       paragraph whose every ";" part opens with a body; other paragraphs are one item each.
 
 Addressees and bodies
-    "Đối với X: ...", "Về phía X: ...", "X: ...", "Giao (cho) X ...", "Đề nghị X ...", "Yêu cầu
-    X ...", "X <verb> ...", "X chủ trì, phối hợp với Y ...", a topic first ("Về tiêu chí môi
-    trường: giao X ...") and labelled fields ("Chủ trì: X. Phối hợp: Y."). X gives the lead bodies;
-    Y and any later "phối hợp với Y" the coordinating ones (a body named as both leads). A later
-    part of the item (after "(", ",", ":" or ";") that opens with a body names it too: followed by
-    "chủ trì" it leads ("..., hoàn thành trong tháng 9 (UBND xã chủ trì, ...)"), and bodies read
-    without a role then coordinate ("Đảng ủy xã lãnh đạo, UBND xã chủ trì"); followed by "phối
-    hợp" it coordinates (but for "phối hợp với Y" outside a ";" part: there it does the work with
-    Y); after ";" followed by another verb it leads as well ("...; Hội Phụ nữ duy trì mô hình
-    ..."). Names are compared folded (no case, no diacritics), abbreviations expanded (UBND, HĐND,
-    BCĐ, BQL, MTTQ, TN, CCB, PTNT, NTM, LHPN, VP, HTX...), by body name, short name, and names
-    every body of its kind answers to ("Ban chỉ đạo", "Mặt trận", "Trưởng thôn", "các đoàn thể"
-    for the mass organisations). A level word after a name ("xã", "huyện", "tỉnh", "thôn") picks the level;
+    "Đối với X: ...", "Về phía X: ...", "X: ...", "Giao (cho) X ...", "Đề nghị X ...", "Yêu cầu X
+    ...", "X <verb> ...", "X chủ trì, phối hợp với Y ...", a topic first ("Về tiêu chí môi trường:
+    giao X ...") and labelled fields ("Chủ trì: X. Phối hợp: Y."). X gives the lead bodies; Y and
+    any later "phối hợp với Y" the coordinating ones (a body named as both leads). A later part of
+    the item (after "(", ",", ":" or ";") that opens with a body names it too: followed by "chủ
+    trì" it leads ("..., hoàn thành trong tháng 9 (UBND xã chủ trì, ...)"), and bodies read without
+    a role then coordinate ("Đảng ủy xã lãnh đạo, UBND xã chủ trì"); followed by "phối hợp" it
+    coordinates (but for "phối hợp với Y" outside a ";" part: there it does the work with Y); after
+    ";" followed by another verb it leads as well ("...; Hội Phụ nữ duy trì mô hình ..."). Names
+    are compared folded (no case, no diacritics), abbreviations expanded (UBND, HĐND, BCĐ, BQL,
+    MTTQ, TN, CCB, PTNT, NTM, LHPN, VP, HTX...), by body name, short name, and names every body of
+    its kind answers to ("Ban chỉ đạo", "Mặt trận", "Trưởng thôn", "các đoàn thể" for the mass
+    organisations). A level word after a name ("xã", "huyện", "tỉnh", "thôn") picks the level;
     without one the meeting's own unit wins over the units below it, which win over the nearest
-    unit above it. A village named as such ("các thôn Đông Hải, Tây Sơn") stands for its village
-    head, else its management board, else any of its bodies, and "các thôn" alone for every
-    village below; a commune, district or province named as such stands for its People's
+    unit above it. A unit named after the last of a "," or "và" list of bare names is each name's
+    ("Chi bộ, Ban phát triển thôn Đông Hải": that village's cell), unless the unit has no body of
+    that name ("Hội Phụ nữ, Ban phát triển thôn Tây Sơn": the commune's women's union); a unit the
+    list of bodies lacks makes the whole list one unmatched name ("Đảng ủy, UBND xã Hoằng Phụ":
+    neither is this commune's). A village named as such ("các thôn Đông Hải, Tây Sơn") stands for
+    its village head, else its management board, else any of its bodies, and "các thôn" alone for
+    every village below; a commune, district or province named as such stands for its People's
     Committee. Parts of an addressee that match no body are reported in ``unmatched`` as written;
     an item left without any body also gets ``NO_BODY`` there.
 
@@ -415,12 +419,20 @@ class _Template(NamedTuple):
     levels: set[str] | None
 
 
+class _Place(NamedTuple):
+    """The unit named after a body's name ("UBND xã Hoằng Phụ"); ``units`` None for one the meeting's list lacks."""
+
+    levels: set[str] | None
+    units: list[_Unit] | None
+
+
 @dataclass
 class _Mention:
     start: int
     end: int
     bodies: list[BodyRef]
     template: _Template
+    place: _Place | None = None  # shared by the bare names listed before it: "Đảng ủy, UBND xã Hoằng Phụ"
 
 
 @dataclass
@@ -588,9 +600,17 @@ class _Lexicon:
             named_level = levels or self._levels_of(entry)  # "Trưởng thôn Phú Thọ": the level is in the name
             if units is None and named_level and (end := self._unknown_name(words, k, stop, named_level)) > k:
                 # "UBND xã Hoằng Phụ", a commune not in the list: not this commune's People's Committee
-                return end, _Mention(words[i].start, words[end - 1].end, [], _Template(entry, levels))
+                return end, _Mention(words[i].start, words[end - 1].end, [], _Template(entry, levels),
+                                     _Place(named_level, None))
             bodies = self.resolve_alias(entry, levels, units)
-            return k, _Mention(words[i].start, words[k - 1].end, bodies, _Template(entry, levels))
+            place = None if units is None else _Place(levels, units)
+            if levels is None and units is None and (listed := self._listed_with(words, k, stop, greedy)):
+                place = listed[1].place
+                if place.units is None:  # "Đảng ủy, UBND xã Hoằng Phụ": the whole list names the other commune
+                    return listed[0], _Mention(words[i].start, listed[1].end, [], _Template(entry, None), place)
+                # "Chi bộ, Ban phát triển thôn Đông Hải": that village's, if it has one ("Hội Phụ nữ, ..." has not)
+                bodies = self.resolve_alias(entry, place.levels, place.units) or bodies
+            return k, _Mention(words[i].start, words[k - 1].end, bodies, _Template(entry, levels), place)
         levels, k = self._level(words, j, stop)
         if levels:
             units, k = self._unit(words, k, stop, levels)
@@ -617,6 +637,14 @@ class _Lexicon:
         else:
             bodies = self.resolve_units(units, levels)
         return k, _Mention(words[i].start, words[k - 1].end, bodies, template or _Template(None, None))
+
+    def _listed_with(self, words, k, stop, greedy) -> tuple[int, _Mention] | None:
+        """The next name of a "," or "và" list at ``words[k]`` when it, or a name after it, ends with its unit."""
+        if k < stop and words[k].text in (",", "va"):
+            found = self._mention(words, k + 1, stop, None, greedy)
+            if found and found[1].place:
+                return found
+        return None
 
     def _levels_of(self, entry: dict[int, int]) -> set[str] | None:
         """{"village"} for a name only villages' bodies bear ("Trưởng thôn", "Ban phát triển thôn"), else None."""

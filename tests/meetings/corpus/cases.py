@@ -542,4 +542,25 @@ Giao cho Công an xã đảm bảo an ninh trật tự trong thời gian tổ ch
             Item("5", (), (HOI_ND,), unmatched=("HTX Hoằng Trung",)),
         ),
     ),
+    Case(
+        "a_list_sharing_the_unit_named_at_its_end",
+        """1. Đảng ủy, UBND xã Hoằng Phụ chia sẻ kinh nghiệm xây dựng NTM kiểu mẫu trước ngày 15/8/2024.
+2. Đảng ủy, UBND xã lãnh đạo, chỉ đạo các thôn rà soát tiêu chí.
+3. Chi bộ, Ban phát triển thôn Đông Hải vận động nhân dân hiến đất.
+4. Hội Phụ nữ, Ban phát triển thôn Tây Sơn tuyên truyền phân loại rác.
+5. Giao Hội Nông dân và Hội Cựu chiến binh xã Hoằng Phụ hỗ trợ giống lúa.
+6. UBND xã chủ trì, phối hợp với Đảng ủy, UBND xã Hoằng Phụ cắm mốc ranh giới.
+7. Hội Nông dân, Hội Phụ nữ huyện Hoằng Hóa hỗ trợ xã xây dựng mô hình.
+""",
+        (
+            # a commune the list lacks: no name of the list is this commune's body
+            Item("1", (), due=date(2024, 8, 15), unmatched=("Đảng ủy, UBND xã Hoằng Phụ", NO_BODY)),
+            Item("2", (DANG_UY, UBND)),
+            Item("3", (CB_DONG_HAI, BPT_DONG_HAI)),  # that village's cell, not every village's
+            Item("4", (HOI_PN, BPT_TAY_SON)),  # the village has no women's union: the commune's
+            Item("5", (), unmatched=("Hội Nông dân và Hội Cựu chiến binh xã Hoằng Phụ", NO_BODY)),
+            Item("6", (UBND,), unmatched=("Đảng ủy, UBND xã Hoằng Phụ",)),
+            Item("7", (HOI_ND_HUYEN,), unmatched=("Hội Phụ nữ huyện Hoằng Hóa",)),
+        ),
+    ),
 ]
