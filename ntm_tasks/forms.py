@@ -1,9 +1,11 @@
 """Helpers shared by the WTForms of every package."""
 from flask import flash, redirect
 from flask_babel import Domain
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import DateField, Field, TimeField
 from wtforms import Form as PlainForm
+from wtforms.widgets import TextInput
 from wtforms.fields.choices import SelectChoice
 
 from ntm_tasks.errors import REFUSALS, DomainError
@@ -45,6 +47,46 @@ class SubForm(PlainForm):
 
     class Meta(_Meta):
         pass
+
+
+class _Typed:
+    """A date or time typed into a text box in one of `FORMATS` and shown in the first, whatever the browser's
+    language: native date and time inputs show mm/dd/yyyy and AM/PM in a browser set to American English."""
+
+    widget = TextInput()
+    FORMATS: list[str]
+    MESSAGE: str  # said beside the field when what was typed fits no format
+    RENDER: dict
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"autocomplete": "off", **self.RENDER, **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, format=self.FORMATS, render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        # What was read is shown the one way (an ISO date from a link too); what could not be, as typed.
+        return self.data.strftime(self.FORMATS[0]) if self.data else super()._value()
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.MESSAGE)) from None
+
+
+class DayField(_Typed, DateField):
+    """A date as dd/mm/yyyy; ISO dates (2024-09-30, in links to the lists) are read too."""
+
+    FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+    MESSAGE = _l("Ngày viết dạng dd/mm/yyyy, ví dụ 30/09/2024.")
+    RENDER = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+
+
+class ClockField(_Typed, TimeField):
+    """A time of day on the 24-hour clock, as hh:mm or as written in Vietnamese (8h30, 14h)."""
+
+    FORMATS = ["%H:%M", "%Hh%M", "%Hh", "%H:%M:%S"]
+    MESSAGE = _l("Giờ viết dạng hh:mm (24 giờ), ví dụ 14:30.")
+    RENDER = {"placeholder": "hh:mm"}
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -1,14 +1,17 @@
 """A page's forms and a service's refusals: messages beside the fields or flashed, one transaction a post."""
+from datetime import date, time
+
 import pytest
 import sqlalchemy as sa
 from flask import get_flashed_messages
+from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import InputRequired
 
 from ntm_tasks.errors import Conflict, Forbidden, Invalid
 from ntm_tasks.extensions import db
-from ntm_tasks.forms import flash_error, place_errors, run_posted
+from ntm_tasks.forms import ClockField, DayField, Form, flash_error, place_errors, run_posted
 from ntm_tasks.org.models import Unit
 
 
@@ -117,3 +120,56 @@ def test_forbidden_is_not_a_message_but_the_error_page(app):
 
     with pytest.raises(Forbidden):
         _post(app, {"note": "x"}, forbidden)
+
+
+class _DayForm(Form):
+    class Meta:
+        csrf = False
+
+    day = DayField(validators=[InputRequired()])
+
+
+@pytest.mark.parametrize("typed, read, shown", [
+    ("30/9/2024", date(2024, 9, 30), "30/09/2024"),
+    ("05/12/2026", date(2026, 12, 5), "05/12/2026"),
+    ("2024-09-30", date(2024, 9, 30), "30/09/2024"),  # an ISO date, as links to the lists carry
+])
+def test_a_day_is_typed_and_shown_dd_mm_yyyy(app, typed, read, shown):
+    with app.test_request_context("/", method="POST", data={"day": typed}):
+        form = _DayForm()
+        assert form.validate() and form.day.data == read
+        assert f'value="{shown}"' in form.day() and 'placeholder="dd/mm/yyyy"' in form.day()
+        assert 'type="date"' not in form.day()  # a browser in American English would show mm/dd/yyyy
+
+
+@pytest.mark.parametrize("lang, message", [("vi", "Ngày viết dạng dd/mm/yyyy, ví dụ 30/09/2024."),
+                                           ("en", "Write the date as dd/mm/yyyy, e.g. 30/09/2024.")])
+def test_a_day_that_is_no_date_says_how_to_write_one(app, lang, message):
+    for typed in ("09/30/2024", "31/2/2024", "hôm qua"):
+        with app.test_request_context("/", method="POST", data={"day": typed}), force_locale(lang):
+            form = _DayForm()
+            assert not form.validate() and form.day.errors == [message]
+            assert f'value="{typed}"' in form.day()  # kept as typed, to be corrected
+
+
+class _ClockForm(Form):
+    class Meta:
+        csrf = False
+
+    at = ClockField()
+
+
+@pytest.mark.parametrize("typed, read, shown", [("14:30", time(14, 30), "14:30"), ("8h30", time(8, 30), "08:30"),
+                                                ("14h", time(14, 0), "14:00"), ("7:05", time(7, 5), "07:05")])
+def test_a_time_is_typed_and_shown_on_the_24_hour_clock(app, typed, read, shown):
+    with app.test_request_context("/", method="POST", data={"at": typed}):
+        form = _ClockForm()
+        assert form.validate() and form.at.data == read
+        assert f'value="{shown}"' in form.at() and 'type="time"' not in form.at()
+
+
+def test_a_time_that_is_no_time_says_how_to_write_one(app):
+    for typed in ("2:30 PM", "25:00", "sáng"):
+        with app.test_request_context("/", method="POST", data={"at": typed}):
+            form = _ClockForm()
+            assert not form.validate() and form.at.errors == ["Giờ viết dạng hh:mm (24 giờ), ví dụ 14:30."]

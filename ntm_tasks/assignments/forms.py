@@ -1,12 +1,12 @@
 """Forms of the task pages, and the Vietnamese labels of statuses, groups and actions they show."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ntm_tasks.assignments.models import StatusCategory, TaskStatus
-from ntm_tasks.forms import Form, choices
+from ntm_tasks.forms import DayField, Form, choices
 
 STATUS_LABELS = {
     TaskStatus.DRAFT: _l("Dự thảo"), TaskStatus.ASSIGNED: _l("Đã giao"), TaskStatus.IN_PROGRESS: _l("Đang thực hiện"),
@@ -55,7 +55,7 @@ class TaskForm(Form):
     description = TextAreaField(_l("Nội dung"), validators=[Optional(), Length(max=20000)])
     lead_body_id = SelectField(_l("Cơ quan chủ trì"), coerce=int, validators=[DataRequired()])
     coordinating_body_ids = SelectMultipleField(_l("Cơ quan phối hợp"), coerce=int)
-    due_date = DateField(_l("Thời hạn"), validators=[Optional()],
+    due_date = DayField(_l("Thời hạn"), validators=[Optional()],
                          description=_l("Để trống với nhiệm vụ thường xuyên."))
     recurrence_freq = SelectField(_l("Định kỳ"), choices=choices(FREQ_CHOICES), default="")
     recurrence_day = IntegerField(_l("Ngày trong kỳ"), validators=[Optional(), NumberRange(min=1, max=31)],
@@ -99,7 +99,7 @@ class UploadForm(Form):
 
 
 class ExtensionRequestForm(Form):
-    requested_due_date = DateField(_l("Đề nghị gia hạn đến ngày"), validators=[DataRequired()])
+    requested_due_date = DayField(_l("Đề nghị gia hạn đến ngày"), validators=[InputRequired()])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Gửi đề nghị gia hạn"))
 
@@ -126,7 +126,7 @@ class TaskFilterForm(Form):
                            choices=choices([("", _l("Tất cả"))]
                                            + [(c.value, label) for c, label in CATEGORY_LABELS.items()]))
     meeting_id = SelectField(_l("Cuộc họp"), coerce=int, validators=[Optional()])
-    due_after = DateField(_l("Hạn từ ngày"), validators=[Optional()])
-    due_before = DateField(_l("Hạn đến ngày"), validators=[Optional()])
+    due_after = DayField(_l("Hạn từ ngày"), validators=[Optional()])
+    due_before = DayField(_l("Hạn đến ngày"), validators=[Optional()])
     overdue = BooleanField(_l("Chỉ việc quá hạn"))
     submit = SubmitField(_l("Lọc"))

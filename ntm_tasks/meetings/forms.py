@@ -3,11 +3,11 @@ from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ntm_tasks.forms import Form, SubForm, choices
+from ntm_tasks.forms import ClockField, DayField, Form, SubForm, choices
 from ntm_tasks.meetings.services import MAX_TEXT_LENGTH
 
 KIND_LABELS = {"conference": _l("Hội nghị"), "working_session": _l("Buổi làm việc"),
@@ -26,8 +26,8 @@ class MeetingForm(Form):
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     title = StringField(_l("Tên cuộc họp"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Loại"), choices=choices(KIND_CHOICES))
-    held_on = DateField(_l("Ngày họp"), validators=[DataRequired()])
-    held_time = TimeField(_l("Giờ bắt đầu"), validators=[Optional()], default=time(8, 0))
+    held_on = DayField(_l("Ngày họp"), validators=[InputRequired()])
+    held_time = ClockField(_l("Giờ bắt đầu"), validators=[Optional()], default=time(8, 0))
     location = StringField(_l("Địa điểm"), validators=[Optional(), Length(max=300)])
     chair = StringField(_l("Chủ trì"), validators=[Optional(), Length(max=200)],
                         description=_l("Ví dụ: Đồng chí Nguyễn Văn Hùng, Bí thư Đảng ủy, Trưởng ban Chỉ đạo"))
@@ -55,7 +55,7 @@ class ItemForm(SubForm):
                         description=_l("Để trống: lấy câu đầu của nội dung."))
     lead_body_ids = SelectMultipleField(_l("Chủ trì"), coerce=int)
     coordinating_body_ids = SelectMultipleField(_l("Phối hợp"), coerce=int)
-    due_date = DateField(_l("Thời hạn"), validators=[Optional()])
+    due_date = DayField(_l("Thời hạn"), validators=[Optional()])
     recurrence_freq = SelectField(_l("Định kỳ"), choices=choices([("", _l("Không")), *FREQ_LABELS.items()]))
     recurrence_day = IntegerField(_l("Ngày"), validators=[Optional(), NumberRange(1, 31)],
                                   description=_l("Hằng tuần: 1 = thứ Hai … 7 = Chủ nhật"))
@@ -101,6 +101,6 @@ class FilterForm(Form):
     unit_id = SelectField(_l("Đơn vị"), coerce=int, validators=[Optional()], default=0)
     kind = SelectField(_l("Loại"), choices=choices([("", _l("Tất cả")), *KIND_CHOICES]), validators=[Optional()],
                        default="")
-    date_from = DateField(_l("Từ ngày"), validators=[Optional()], name="from")  # the API's parameter names
-    date_to = DateField(_l("Đến ngày"), validators=[Optional()], name="to")
+    date_from = DayField(_l("Từ ngày"), validators=[Optional()], name="from")  # the API's parameter names
+    date_to = DayField(_l("Đến ngày"), validators=[Optional()], name="to")
     q = StringField(_l("Tìm"), validators=[Optional(), Length(max=200)])

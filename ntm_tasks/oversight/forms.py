@@ -1,11 +1,11 @@
 """Forms of the oversight pages (fields only; the services check the rules)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from ntm_tasks.forms import Form
+from ntm_tasks.forms import DayField, Form
 from ntm_tasks.oversight.models import CriteriaSetKind, DossierKind
 
 DOSSIER_KIND_LABELS = {
@@ -28,7 +28,7 @@ class AssessmentForm(Form):
     criterion_code = SelectField(_l("Tiêu chí / chỉ tiêu"), validators=[DataRequired()])
     met = SelectField(_l("Kết quả"), choices=[SelectChoice("1", _l("Đạt")), SelectChoice("0", _l("Chưa đạt"))],
                       default="1")
-    as_of = DateField(_l("Ngày đánh giá"), validators=[DataRequired()])
+    as_of = DayField(_l("Ngày đánh giá"), validators=[InputRequired()])
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=5000)])
     evidence = FileField(_l("Minh chứng (tùy chọn)"))
     submit = SubmitField(_l("Ghi nhận"))
@@ -43,7 +43,7 @@ class CriteriaSetForm(Form):
                        default=CriteriaSetKind.MODEL_VILLAGE.value)
     decision = StringField(_l("Văn bản ban hành"), validators=[Optional(), Length(max=200)],
                            description=_l("Ví dụ: Quyết định số 12/2026/QĐ-UBND"))
-    in_force_from = DateField(_l("Có hiệu lực từ"), validators=[Optional()])
+    in_force_from = DayField(_l("Có hiệu lực từ"), validators=[Optional()])
     province_unit_id = SelectField(_l("Tỉnh ban hành"), coerce=int)
     criteria = TextAreaField(_l("Tiêu chí và chỉ tiêu"), validators=[DataRequired()], render_kw={"rows": 12},
                              description=_l("Mỗi dòng một tiêu chí; dòng bắt đầu bằng dấu - là chỉ tiêu của tiêu chí "
@@ -56,7 +56,7 @@ class DossierForm(Form):
     kind = SelectField(_l("Loại hồ sơ"), choices=[SelectChoice(k, v) for k, v in DOSSIER_KIND_LABELS.items()],
                        default=DossierKind.RECOGNITION_NTM.value)
     title = StringField(_l("Tên hồ sơ"), validators=[DataRequired(), Length(max=300)])
-    due_date = DateField(_l("Hạn gửi"), validators=[Optional()])
+    due_date = DayField(_l("Hạn gửi"), validators=[Optional()])
     receiving_body_id = SelectField(_l("Gửi đến"), coerce=int)
     submit = SubmitField(_l("Lập hồ sơ"))
 
@@ -66,7 +66,7 @@ class DossierTransitionForm(Form):
     version = IntegerField(validators=[DataRequired()])
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=5000)])
     decision_number = StringField(_l("Số quyết định công nhận"), validators=[Optional(), Length(max=80)])
-    decision_date = DateField(_l("Ngày quyết định"), validators=[Optional()])
+    decision_date = DayField(_l("Ngày quyết định"), validators=[Optional()])
 
 
 class UploadForm(Form):

@@ -65,7 +65,12 @@ def test_list_filters_ignore_diacritics(make, app):
     page = html(client.get("/meetings/?kind=inspection"))
     assert "Kiểm tra thực tế</a>" in page and "sơ kết" not in page
     assert "0 cuộc họp" in html(client.get("/meetings/?from=2025-01-01"))
-    assert "is-invalid" in html(client.get("/meetings/?from=31/12/2024"))
+    # dates are typed dd/mm/yyyy, and shown so in the filter; ISO dates (links to the list) are read too
+    page = html(client.get("/meetings/?from=1/7/2024&to=2024-12-31"))
+    assert "2 cuộc họp" in page and 'value="01/07/2024"' in page and 'value="31/12/2024"' in page
+    assert "0 cuộc họp" in html(client.get("/meetings/?from=01/01/2025"))
+    page = html(client.get("/meetings/?from=12/31/2024"))  # a month 31: not a date, said beside the field
+    assert "is-invalid" in page and "Ngày viết dạng dd/mm/yyyy" in page
 
 
 def test_list_paginates(make, app):
@@ -116,11 +121,12 @@ def test_create_form_shows_field_errors(make, app):
     client = web(app, c.secretary)
     token = csrf_token(client, "/meetings/new")
     response = client.post("/meetings/new", data={"csrf_token": token, "unit_id": c.commune.id, "title": "",
-                                                 "kind": "steering_meeting", "held_on": "15/07/2024"})
+                                                 "kind": "steering_meeting", "held_on": "07/15/2024"})
     page = html(response)
     assert response.status_code == 200
     assert re.search(r'class="form-control is-invalid" id="title"', page)
-    assert re.search(r'class="form-control is-invalid" id="held_on"', page) and "invalid-feedback" in page
+    assert re.search(r'class="form-control is-invalid" id="held_on"', page) and "Ngày viết dạng dd/mm/yyyy" in page
+    assert 'value="07/15/2024"' in page  # kept as typed, to be corrected
     bad_citation = client.post("/meetings/new", data={"csrf_token": token, "unit_id": c.commune.id, "title": "Họp",
                                                      "kind": "conference", "held_on": "2024-07-15",
                                                      "legal_bases": "Nghị quyết về NTM"})
@@ -255,7 +261,7 @@ def test_paste_preview_and_save(make, app):
     assert preview.status_code == 200 and count(Conclusion) == 0
     assert page.count('class="card mb-3 conclusion-item"') == 5
     assert "Dán nguyên văn" in page and "Ban hành nghị quyết chuyên đề" in page  # the text beside the items
-    assert 'value="2024-08-15"' in page and '<option selected value="monthly">' in page
+    assert 'value="15/08/2024"' in page and '<option selected value="monthly">' in page
     assert re.search(rf'<option selected value="{c.party.id}">Đảng ủy xã</option>', page)
     # the secretary keeps the parse, changes a deadline and drops item 4
     form = _form_fields(page)
