@@ -11,17 +11,23 @@ Structure
       kind seen before closes back to its level; a new kind nests under the current item, except
       that a number never nests under a bullet. Sections and headings titled "Đánh giá", "Kết
       quả", "Tồn tại, hạn chế"... are accounts, not tasks, and are skipped.
-    * A paragraph without a marker continues the item above it, unless, after a finished sentence, it
-      opens by giving work to a body that item lacks ("Giao (cho) X ...", "Đề nghị X ...", "Yêu cầu
-      X ...", "X chủ trì ..."): then it is an unnumbered item of its own, as is a closing "Giao Văn
-      phòng - Thống kê theo dõi, đôn đốc ..." after the last item. An item whose first paragraph
-      names no body keeps all its paragraphs. Lines before the first marker (the intro, "Kết luận
-      ..., đồng chí Trưởng ban yêu cầu:") are no items; parsing stops at the closing ("Trên đây là
-      ...", "Nơi nhận:", "Đề nghị các cơ quan, đơn vị ... thực hiện./.").
-    * An item with sub-items whose own text is only an addressee, ends with ":" or is a short
-      title ("1. Công tác quy hoạch") is a heading: every sub-item becomes an item inheriting its
-      addressee, bodies, deadline and recurrence. Otherwise the sub-items are details kept in the
-      item's text. Sub-items keep their own number ("a", "1.2"); bullets have number None.
+    * A paragraph without a marker continues the item above it, unless, after a finished sentence,
+      it opens by giving work to a body that item lacks ("Giao (cho) X ...", "Đề nghị X ...", "Yêu
+      cầu X ...", "X chủ trì ..."): then it is an unnumbered item of its own, as is a closing "Giao
+      Văn phòng - Thống kê theo dõi, đôn đốc ..." after the last item. An item whose first
+      paragraph names no body keeps all its paragraphs. Lines before the first marker (the intro,
+      "Kết luận ..., đồng chí Trưởng ban yêu cầu:") are no items; parsing stops at the closing
+      ("Trên đây là ...", "Nơi nhận:", "Đề nghị các cơ quan, đơn vị ... thực hiện./.").
+    * An item with sub-items whose own text is only an addressee, ends with ":" or is a short title
+      ("1. Công tác quy hoạch") is a heading: every sub-item becomes an item inheriting its
+      addressee, bodies, deadline and recurrence. So do sub-items that each open with their own
+      body ("- Hội Phụ nữ xã ..."); the line above them is one more item only when it names a body
+      too, and when it names none their text goes on from it ("Tổ chức hội nghị sơ kết ...: Hội Phụ
+      nữ xã chuẩn bị tham luận."). Otherwise the sub-items are details kept in the item's text. A
+      sub-item labelled "Thời gian:", "Thời hạn:", "Địa điểm:", "Thành phần:", "Nội dung:", "Kinh
+      phí:" or "Yêu cầu:" that names no body is such a detail beside the items too: no item itself,
+      it gives each of them its deadline and its line. Sub-items keep their own number ("a",
+      "1.2"); bullets have number None.
     * Text without markers is read paragraph by paragraph, from the first intro line on:
       "Đồng chí Chủ tịch đề nghị: A; B; C" gives one unnumbered item per ";" part, as does a
       paragraph whose every ";" part opens with a body; other paragraphs are one item each.
@@ -1332,6 +1338,9 @@ _LABEL_LINE = re.compile(r"\s*(?:doi\s+voi|ve\s+phia)\s[^:\n]{1,100}:\s*$")
 
 
 _TITLE_WORDS = 12
+# "- Thời gian: trước ngày 20/8/2024." under an item: what goes for each of its tasks, when it names no body
+_DETAIL = re.compile(r"\s*(?:thoi\s+(?:gian|han)|dia\s+diem|thanh\s+phan|noi\s+dung|kinh\s+phi|yeu\s+cau)"
+                     r"(?:\s+[a-z]+){0,3}\s*:")
 
 _NARRATIVE = re.compile(
     r"\s*(?:(?:ve|mot\s+so|nhung)\s+)?(?:danh\s+gia|ket\s+qua|tinh\s+hinh|uu\s+diem|han\s+che|ton\s+tai|"
@@ -1440,6 +1449,8 @@ class _Context:
     unmatched: list[str] = field(default_factory=list)
     due: date | None = None
     recurrence: dict | None = None
+    title: str = ""  # the line heading sub-items that each name their own body: their text goes on from it
+    details: list[str] = field(default_factory=list)  # "- Thời gian: ...", "- Địa điểm: ...": kept in each one's text
 
 
 class _Parser:
@@ -1477,27 +1488,50 @@ class _Parser:
         narrative = not head.leads and not head.unmatched and _NARRATIVE.match(first.f)
         if narrative and (node.kind in _SECTION_KINDS or node.children):
             return []  # "I. Đánh giá chung", "1. Kết quả đạt được:": what was done, not tasks
+        named = bool(head.leads or head.unmatched)
         if node.kind in _SECTION_KINDS:
             # A section is a heading, unless it is a lone line naming a body ("I. UBND xã: ...").
-            is_heading = bool(node.children or node.lines[1:]) or not (head.leads or head.unmatched)
+            is_heading = bool(node.children or node.lines[1:]) or not named
+            tasks, details, split = node.children, [], False
         else:
-            is_heading = bool(node.children) and (
+            tasks = [child for child in node.children if not self._is_detail(child)]
+            details = [child for child in node.children if child not in tasks]
+            is_heading = bool(tasks) and (
                 not _strip_fragment(first.s[head.rest:])
                 or first.s.rstrip().endswith(":")
                 or self._is_title(first, head))
+            # "c) Ra quân ... \n- Hội Phụ nữ xã ...\n- Đoàn Thanh niên xã ...": each line is its body's task
+            split = bool(tasks) and all(map(self._opens_with_a_body, tasks))
         if is_heading:
-            inner = self._context(ctx, head, first)
-            return self._loose(node.lines[1:], inner) + self._children(node, inner)
+            inner = self._sub_context(ctx, head, first, details, titled=split and not named)
+            return self._loose(node.lines[1:], inner) + self._children(tasks, inner)
         number = node.number if node.kind not in ("dash", "plus", "dot") else None
-        if node.children and all(map(self._opens_with_a_body, node.children)):
-            # "c) Ra quân ... \n- Hội Phụ nữ xã ...\n- Đoàn Thanh niên xã ...": each line is its body's task, and
-            # the line above them one more only when it names a body too (else it heads them, as a title would)
-            own = self._items(number, node.lines, ctx) if head.leads or head.unmatched else []
-            return own + self._children(node, self._context(ctx, head, first))
+        if split:
+            # the line above the body-led lines is one more task only when it names a body too (else it heads them)
+            own = self._items(number, node.lines, ctx) if named else []
+            return own + self._children(tasks, self._sub_context(ctx, head, first, details, titled=not named))
         return self._items(number, node.lines, ctx, [line for c in node.children for line in c.flat_raw()])
 
-    def _children(self, node: _Node, inner: _Context) -> list[ParsedItem]:
-        return [item for child in node.children for item in self._node(child, inner)]
+    def _children(self, children: list[_Node], inner: _Context) -> list[ParsedItem]:
+        return [item for child in children for item in self._node(child, inner)]
+
+    def _sub_context(self, ctx: _Context, head: _Head, t: _Text, details: list[_Node], titled: bool) -> _Context:
+        """What an item passes down to its tasks: its own context, the deadline its detail lines set ("- Thời gian:
+        trước ngày 20/8/2024.") with the lines themselves, and, ``titled``, its text for theirs to go on from
+        ("Tổ chức hội nghị sơ kết ...: Hội Phụ nữ xã chuẩn bị tham luận.")."""
+        inner = self._context(ctx, head, t)
+        if details:
+            lines = [line for child in details for line in child.flat_raw()]
+            inner = replace(self._context(inner, _Head(), _Text("\n".join(lines))), details=inner.details + lines)
+        return replace(inner, title=t.s) if titled else inner
+
+    def _is_detail(self, node: _Node) -> bool:
+        """"Thời gian: ...", "Địa điểm: ...", "Yêu cầu: ..." naming no body: a detail of the item, no task."""
+        t = _Text("\n".join(node.lines))
+        if node.children or not _DETAIL.match(t.f):
+            return False
+        head = self.reader.read(t)
+        return not (head.leads or head.unmatched)
 
     def _opens_with_a_body(self, node: _Node) -> bool:
         """The line starts with a body's name ("Hội Phụ nữ xã vận động ..."), not "Thời gian: ..."."""
@@ -1636,10 +1670,12 @@ class _Parser:
         unmatched += head.partners_unmatched + bad
         if not bodies:
             unmatched.append(NO_BODY)
+        if ctx.title:  # what the task belongs to
+            text = f"{ctx.title.rstrip(' .;:')}: {text}"
         return ParsedItem(
             number=number,
             addressee=addressee,
-            text=text,
+            text="\n".join([text, *ctx.details]),
             bodies=bodies,
             due_date=due,
             recurrence=dict(recurrence) if recurrence else None,

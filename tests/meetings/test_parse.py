@@ -61,6 +61,8 @@ def test_corpus(case, bodies):
         assert _summary(item) == _expected(exp), f"item {index}: {item.text!r}"
         if exp.addressee is not None:
             assert item.addressee == exp.addressee
+        if exp.text is not None:
+            assert item.text == exp.text
         for body in item.bodies:
             assert body["name"] == b.BY_ID[body["id"]].name
 

@@ -30,6 +30,7 @@ class Item:
     recurrence: dict | None = None
     unmatched: tuple[str, ...] = ()
     addressee: str | None = None  # checked when given
+    text: str | None = None  # checked when given
 
 
 @dataclass(frozen=True)
@@ -561,6 +562,55 @@ Giao cho Công an xã đảm bảo an ninh trật tự trong thời gian tổ ch
             Item("5", (), unmatched=("Hội Nông dân và Hội Cựu chiến binh xã Hoằng Phụ", NO_BODY)),
             Item("6", (UBND,), unmatched=("Đảng ủy, UBND xã Hoằng Phụ",)),
             Item("7", (HOI_ND_HUYEN,), unmatched=("Hội Phụ nữ huyện Hoằng Hóa",)),
+        ),
+    ),
+    Case(
+        "detail_lines_beside_body_led_sub_items",
+        """1. Tổ chức hội nghị sơ kết công tác xây dựng NTM:
+- Thời gian: trước ngày 20/8/2024.
+- Hội Phụ nữ xã chuẩn bị tham luận.
+- Đoàn Thanh niên xã bố trí hội trường.
+""",
+        (
+            # the detail line is no task: it dates each task beside it and stays in their text, after the
+            # heading's text they go on from
+            Item(None, (HOI_PN,), due=date(2024, 8, 20), addressee="Hội Phụ nữ xã",
+                 text="Tổ chức hội nghị sơ kết công tác xây dựng NTM: Hội Phụ nữ xã chuẩn bị tham luận.\n"
+                      "- Thời gian: trước ngày 20/8/2024."),
+            Item(None, (DOAN_TN,), due=date(2024, 8, 20), addressee="Đoàn Thanh niên xã",
+                 text="Tổ chức hội nghị sơ kết công tác xây dựng NTM: Đoàn Thanh niên xã bố trí hội trường.\n"
+                      "- Thời gian: trước ngày 20/8/2024."),
+        ),
+    ),
+    Case(
+        "detail_lines_under_other_items",
+        """Kết luận, đồng chí Trưởng ban yêu cầu:
+1. Ra quân tổng vệ sinh môi trường hưởng ứng Ngày Môi trường thế giới trong tháng 8/2024.
+- Địa điểm: các tuyến đường trục thôn.
+- Hội Phụ nữ xã vận động hội viên tham gia.
+- Đoàn Thanh niên xã ra quân làm đường hoa.
+- Yêu cầu: bảo đảm an toàn, tiết kiệm.
+2. Tổ chức hội nghị nhân dân lấy ý kiến về quy hoạch chung xã:
+- Thời gian: trong tháng 9/2024.
+- Địa điểm: nhà văn hóa thôn Đông Hải.
+3. Chuẩn bị Đại hội điểm Chi bộ thôn Tây Sơn:
+- Thời gian hoàn thành: trước ngày 30/9/2024.
+- Yêu cầu: Ban phát triển thôn Tây Sơn chuẩn bị báo cáo.
+- Chi bộ thôn Tây Sơn chuẩn bị nhân sự.
+""",
+        (
+            Item(None, (HOI_PN,), due=date(2024, 8, 31),
+                 text="Ra quân tổng vệ sinh môi trường hưởng ứng Ngày Môi trường thế giới trong tháng 8/2024: Hội Phụ "
+                      "nữ xã vận động hội viên tham gia.\n- Địa điểm: các tuyến đường trục thôn.\n"
+                      "- Yêu cầu: bảo đảm an toàn, tiết kiệm."),
+            Item(None, (DOAN_TN,), due=date(2024, 8, 31)),
+            # only details under it: one item, the details its text
+            Item("2", (), due=date(2024, 9, 30), unmatched=(NO_BODY,),
+                 text="Tổ chức hội nghị nhân dân lấy ý kiến về quy hoạch chung xã:\n- Thời gian: trong tháng 9/2024.\n"
+                      "- Địa điểm: nhà văn hóa thôn Đông Hải."),
+            # "Yêu cầu:" followed by a body is a task
+            Item(None, (BPT_TAY_SON,), due=date(2024, 9, 30)),
+            Item(None, (CB_TAY_SON,), due=date(2024, 9, 30)),
         ),
     ),
 ]
