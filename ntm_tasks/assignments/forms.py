@@ -29,7 +29,7 @@ HISTORY_LABELS = {
     "created": _l("Tạo nhiệm vụ"), "assigned": _l("Giao nhiệm vụ"), "updated": _l("Sửa nội dung"),
     "progress": _l("Báo cáo tiến độ"), "attachment_added": _l("Đính kèm tệp"),
     "extension_requested": _l("Xin gia hạn"), "extension_approved": _l("Chấp thuận gia hạn"),
-    "extension_refused": _l("Không chấp thuận gia hạn"),
+    "extension_refused": _l("Không chấp thuận gia hạn"), "carried_over": _l("Chuyển tiếp sang cuộc họp sau"),
 }
 FIELD_LABELS = {
     "status": _l("Trạng thái"), "title": _l("Tên"), "description": _l("Nội dung"), "expected_output": _l("Sản phẩm"),
@@ -39,6 +39,7 @@ FIELD_LABELS = {
     "submitted_on": _l("Ngày báo cáo hoàn thành"), "completed_on": _l("Ngày hoàn thành"),
     "criterion_codes": _l("Tiêu chí"), "requested_due_date": _l("Ngày đề nghị"), "extension": _l("Gia hạn"),
     "attachment": _l("Tệp"), "responsible_user_id": _l("Người phụ trách"),
+    "carried_to_meeting_id": _l("Xem xét tại cuộc họp"),
 }
 EXTENSION_LABELS = {"pending": _l("Chờ quyết định"), "approved": _l("Đã chấp thuận"), "refused": _l("Không chấp thuận")}
 FREQ_CHOICES = [("", _l("Không định kỳ")), ("weekly", _l("Hàng tuần")), ("monthly", _l("Hàng tháng")),

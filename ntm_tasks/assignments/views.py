@@ -106,6 +106,9 @@ def _history_rows(task: Task) -> list[dict]:
                 body_ids.update(value if isinstance(value, list) else [value])
     names = dict(db.session.execute(sa.select(Body.id, Body.name).where(
         Body.id.in_([i for i in body_ids if isinstance(i, int)]))).all()) if body_ids else {}
+    meeting_ids = {v for e in entries for v in e.changes.get("carried_to_meeting_id", []) if isinstance(v, int)}
+    titles = dict(db.session.execute(sa.select(Meeting.id, Meeting.title).where(
+        Meeting.id.in_(meeting_ids))).all()) if meeting_ids else {}
 
     def show(key, value):
         if value is None or value == []:
@@ -116,10 +119,14 @@ def _history_rows(task: Task) -> list[dict]:
             return EXTENSION_LABELS.get(value, value)
         if key in ("lead_body_id", "coordinating_body_ids"):
             return ", ".join(names.get(i, f"#{i}") for i in (value if isinstance(value, list) else [value]))
+        if key == "carried_to_meeting_id":
+            return titles.get(value, f"#{value}")
         if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
             return format_date(date.fromisoformat(value))
         if isinstance(value, dict):
             return ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+        if isinstance(value, list):  # criterion codes
+            return ", ".join(map(str, value))
         return value
 
     return [{"at": e.at, "user": e.user, "action": e.action, "note": e.note,

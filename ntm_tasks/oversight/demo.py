@@ -140,7 +140,7 @@ def _link_tasks(commune: Unit, criteria_set: CriteriaSet) -> bool:
             if any(word in title for word in words):
                 code = f"{criteria_set.code}.{number:02d}"
                 db.session.add(TaskCriterion(task_id=task.id, criterion_code=code))
-                record(task, None, "criteria_linked", {"criterion_codes": [[], [code]]}, "Dữ liệu mẫu")
+                record(task, None, "updated", {"criterion_codes": [[], [code]]}, "Dữ liệu mẫu")
                 changed = True
                 break
     return changed

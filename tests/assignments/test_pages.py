@@ -192,6 +192,26 @@ def test_acting_from_the_task_page(client, login, make, world):
     assert "Duyệt hoàn thành" in html and "Báo cáo hoàn thành" in html  # the timeline
 
 
+def test_the_timeline_names_a_carry_over_and_lists_criteria(client, login, make, world):
+    from datetime import datetime
+
+    from ntm_tasks.assignments import services as task_services
+    from ntm_tasks.db import LOCAL_TZ
+    from ntm_tasks.meetings import services as meeting_services
+
+    earlier = make.meeting(world.commune, status="published", held_at=datetime(2024, 7, 1, 8, tzinfo=LOCAL_TZ))
+    later = make.meeting(world.commune, title="Họp BCĐ tháng 8", held_at=datetime(2024, 8, 1, 8, tzinfo=LOCAL_TZ))
+    task = make.task(world.ubnd, earlier, status="in_progress")
+    meeting_services.carry_over(world.chair, later, [task.id])
+    task_services.update_task(world.chair, task, task.version, criterion_codes=["ntm-xa-2026.01", "ntm-xa-2026.03"])
+    db.session.commit()
+    login(world.lead)
+    html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "Chuyển tiếp sang cuộc họp sau" in html and "Xem xét tại cuộc họp: — → Họp BCĐ tháng 8" in html
+    assert "carried_over" not in html and "carried_to_meeting_id" not in html
+    assert "Tiêu chí: — → ntm-xa-2026.01, ntm-xa-2026.03" in html and "[&#39;" not in html
+
+
 def test_reassign_from_the_page(client, login, make, world):
     task = make.task(world.ubnd, status="declined")
     page = f"/tasks/{task.id}"
