@@ -19,6 +19,9 @@ MESSAGES = {
     500: _l("Đã xảy ra lỗi. Hãy thử lại sau; nếu vẫn lỗi, báo cho quản trị viên."),
 }
 
+# A refused CSRF token says so: the user reloads the form, and whoever reads the page over their shoulder knows why.
+CSRF_MESSAGE = _l("Biểu mẫu đã quá hạn hoặc thiếu mã chống giả mạo (CSRF). Hãy tải lại trang rồi gửi lại.")
+
 
 def error_page(status: int, message: str | None):
     """The error page of `status`, with `message` or the status's own explanation."""

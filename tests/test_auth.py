@@ -84,7 +84,7 @@ def test_error_pages_explain_the_status_in_the_pages_language(login, make):
     refused = client.post("/account/password", data={})  # no CSRF token: a form left open past its session, say
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
-    assert "hãy tải lại trang rồi gửi lại" in html and "CSRF" not in html
+    assert "Biểu mẫu đã quá hạn hoặc thiếu mã chống giả mạo (CSRF)" in html and "token is missing" not in html
 
     client.post("/language/en", data={"csrf_token": csrf_token(client, "/account/password")})
     html = client.get("/no-such-page").get_data(as_text=True)

@@ -7,6 +7,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from webargs.flaskparser import FlaskParser
@@ -207,7 +208,7 @@ def is_api_request() -> bool:
 
 def register_error_handlers(app) -> None:
     """Errors as JSON under /api/v1, as pages elsewhere; the session always rolls back."""
-    from ntm_tasks.views_errors import error_page
+    from ntm_tasks.views_errors import CSRF_MESSAGE, error_page
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
@@ -267,7 +268,7 @@ def register_error_handlers(app) -> None:
         if is_api_request():
             return http_error_json(error)
         # Werkzeug's own descriptions are English: the page explains the status in the page's language.
-        return error_page(error.code or 500, None)
+        return error_page(error.code or 500, CSRF_MESSAGE if isinstance(error, CSRFError) else None)
 
     @app.errorhandler(Exception)
     def unexpected(error):
