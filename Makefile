@@ -35,7 +35,7 @@ test: $(BIN)/.installed
 # Interface strings are written in Vietnamese; the English catalogue translates them.
 .PHONY: translations
 translations: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o ntm_tasks/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 -o ntm_tasks/translations/messages.pot .
 	$(BIN)/pybabel update -i ntm_tasks/translations/messages.pot -d ntm_tasks/translations -l en --no-fuzzy-matching
 	$(BIN)/pybabel compile -d ntm_tasks/translations
 	$(BIN)/pybabel compile -d ntm_tasks/translations -D wtforms

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
@@ -35,14 +36,20 @@ def page_gettext(translations) -> dict:
     """The templates' `_()` and `gettext()` for one page, bound to the translations in force when the page is
     rendered (inside `force_locale` too): Flask-Babel's own looks them up anew for each string, a third of a
     dashboard's rendering. Jinja's newstyle gettext otherwise: autoescaped, and always a format string."""
-    @pass_context
-    def page_gettext(context, message: str, **variables):
-        text = translations.gettext(message)
+    def finish(context, text: str, variables: dict):
         if context.eval_ctx.autoescape:
             text = Markup(text)
         return text % variables if "%" in text else text  # formatting text without a % changes nothing
 
-    return {"_": page_gettext, "gettext": page_gettext}
+    @pass_context
+    def page_gettext(context, message: str, **variables):
+        return finish(context, translations.gettext(message), variables)
+
+    @pass_context
+    def page_pgettext(context, msgctxt: str, message: str, **variables):
+        return finish(context, translations.pgettext(msgctxt, message), variables)
+
+    return {"_": page_gettext, "gettext": page_gettext, "pgettext": page_pgettext}
 
 
 def task_url(task_id: int | None) -> str | None:
@@ -113,6 +120,10 @@ def format_datetime(value) -> str:
     return local(value).strftime("%H:%M %d/%m/%Y")
 
 
+# The menu's and the list's name for meetings: "Cuộc họp" is one meeting or many, English says which.
+MEETINGS = lazy_pgettext("list", "Cuộc họp")
+
+
 def nav_items(user) -> list[tuple[str, str]]:
     """(endpoint, label) of the menu for a role; only endpoints that exist are shown."""
     from flask import current_app
@@ -122,16 +133,16 @@ def nav_items(user) -> list[tuple[str, str]]:
     items = {
         Role.ADMIN: [("org.units", _l("Đơn vị")), ("org.users", _l("Tài khoản")),
                      ("oversight.dashboard", _l("Tổng quan")), ("notifications.admin_jobs", _l("Tác vụ nền"))],
-        Role.CHAIR: [("oversight.dashboard", _l("Tổng quan")), ("meetings.index", _l("Cuộc họp")),
+        Role.CHAIR: [("oversight.dashboard", _l("Tổng quan")), ("meetings.index", MEETINGS),
                      ("assignments.index", _l("Nhiệm vụ")), ("oversight.dossiers", _l("Hồ sơ")),
                      ("oversight.criteria", _l("Tiêu chí")),
                      ("notifications.export_index", _l("Báo cáo"))],
-        Role.SECRETARY: [("meetings.index", _l("Cuộc họp")), ("assignments.index", _l("Nhiệm vụ")),
+        Role.SECRETARY: [("meetings.index", MEETINGS), ("assignments.index", _l("Nhiệm vụ")),
                          ("oversight.dashboard", _l("Tổng quan")), ("oversight.dossiers", _l("Hồ sơ")),
                          ("notifications.export_index", _l("Báo cáo"))],
         Role.ASSIGNEE: [("assignments.mine", _l("Việc của tôi")), ("assignments.index", _l("Nhiệm vụ")),
-                        ("meetings.index", _l("Cuộc họp"))],
-        Role.VIEWER: [("oversight.dashboard", _l("Tổng quan")), ("meetings.index", _l("Cuộc họp")),
+                        ("meetings.index", MEETINGS)],
+        Role.VIEWER: [("oversight.dashboard", _l("Tổng quan")), ("meetings.index", MEETINGS),
                       ("assignments.index", _l("Nhiệm vụ")), ("oversight.criteria", _l("Tiêu chí")),
                       ("notifications.export_index", _l("Báo cáo"))],
     }[user.role]

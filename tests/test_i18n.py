@@ -49,7 +49,7 @@ def test_catalogue_holds_every_marked_string(catalog):
     with (root / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
     marked = {_plain(message) for _file, _line, message, _comments, _context
-              in extract_from_dir(root, method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None})}
+              in extract_from_dir(root, method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None, "lazy_pgettext": ((1, "c"), 2)})}
     assert len(marked) > 300
     assert sorted(marked - {_plain(m.id) for m in _messages(catalog)}) == []
 
@@ -156,6 +156,11 @@ def test_page_gettext_follows_the_locale_of_the_render_escapes_and_formats(app):
         with force_locale("en"):
             assert render_template_string(page, n=3) == "Overview|3 day(s)|Overdue|100% tiêu chí"
         assert render_template_string("{{ _('Tổng quan') }}") == "Tổng quan"
+        # "Cuộc họp" is one meeting or the list of them: English tells them apart by the message's context
+        both = "{{ _('Cuộc họp') }}|{{ pgettext('list', 'Cuộc họp') }}"
+        assert render_template_string(both) == "Cuộc họp|Cuộc họp"
+        with force_locale("en"):
+            assert render_template_string(both) == "Meeting|Meetings"
         assert render_template_string("{% autoescape false %}{{ _('%(n)s ngày', n=n) }}{% endautoescape %}",
                                       n="<b>") == "<b> ngày"
 
