@@ -94,7 +94,7 @@ class ProgressForm(Form):
 
 
 class UploadForm(Form):
-    file = FileField(_l("Tệp minh chứng"), validators=[FileRequired()],
+    file = FileField(_l("Thêm tệp minh chứng"), validators=[FileRequired()],
                      description=_l("PDF, văn bản Office, ảnh hoặc văn bản thuần; tối đa 20 MB."))
     submit = SubmitField(_l("Tải lên"))
 
