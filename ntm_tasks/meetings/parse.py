@@ -37,25 +37,29 @@ Addressees and bodies
     ...", "X <verb> ...", "X chủ trì, phối hợp với Y ...", a topic first ("Về tiêu chí môi trường:
     giao X ...") and labelled fields ("Chủ trì: X. Phối hợp: Y."). X gives the lead bodies; Y and
     any later "phối hợp với Y" the coordinating ones (a body named as both leads). A later part of
-    the item (after "(", ",", ":" or ";") that opens with a body names it too: followed by "chủ
-    trì" it leads ("..., hoàn thành trong tháng 9 (UBND xã chủ trì, ...)"), and bodies read without
-    a role then coordinate ("Đảng ủy xã lãnh đạo, UBND xã chủ trì"); followed by "phối hợp" it
-    coordinates (but for "phối hợp với Y" outside a ";" part: there it does the work with Y); after
-    ";" followed by another verb it leads as well ("...; Hội Phụ nữ duy trì mô hình ..."). Names
-    are compared folded (no case, no diacritics), abbreviations expanded (UBND, HĐND, BCĐ, BQL,
-    MTTQ, TN, CCB, PTNT, NTM, LHPN, VP, HTX...), by body name, short name, and names every body of
-    its kind answers to ("Ban chỉ đạo", "Mặt trận", "Trưởng thôn", "các đoàn thể" for the mass
-    organisations). A level word after a name ("xã", "huyện", "tỉnh", "thôn") picks the level;
-    without one the meeting's own unit wins over the units below it, which win over the nearest
-    unit above it. A unit named after the last of a "," or "và" list of bare names is each name's
-    ("Chi bộ, Ban phát triển thôn Đông Hải": that village's cell), unless the unit has no body of
-    that name ("Hội Phụ nữ, Ban phát triển thôn Tây Sơn": the commune's women's union); a unit the
-    list of bodies lacks makes the whole list one unmatched name ("Đảng ủy, UBND xã Hoằng Phụ":
-    neither is this commune's). A village named as such ("các thôn Đông Hải, Tây Sơn") stands for
-    its village head, else its management board, else any of its bodies, and "các thôn" alone for
-    every village below; a commune, district or province named as such stands for its People's
-    Committee. Parts of an addressee that match no body are reported in ``unmatched`` as written;
-    an item left without any body also gets ``NO_BODY`` there.
+    the item (after "(", ",", ":" or ";") that opens with a body names it too: followed by "chủ trì"
+    it leads ("..., hoàn thành trong tháng 9 (UBND xã chủ trì, ...)"), and bodies read without a
+    role then coordinate ("Đảng ủy xã lãnh đạo, UBND xã chủ trì"); followed by "phối hợp" it
+    coordinates (but for "phối hợp với Y" outside a ";" part: there it does the work with Y, and
+    leads when nothing else does: "Về tiêu chí thu nhập, Hội Nông dân phối hợp với Phòng Nông nghiệp
+    và PTNT huyện hướng dẫn ..."); after ";" followed by another verb it leads as well ("...; Hội
+    Phụ nữ duy trì mô hình ..."). Names are compared folded (no case, no diacritics), abbreviations
+    expanded (UBND, HĐND, BCĐ, BQL, MTTQ, TN, CCB, PTNT, NTM, LHPN, VP, HTX...), by body name, short
+    name, and names every body of its kind answers to ("Ban chỉ đạo", "Mặt trận", "Trưởng thôn",
+    "các đoàn thể" for the mass organisations). A level word after a name ("xã", "huyện", "tỉnh",
+    "thôn") picks the level; without one the meeting's own unit wins over the units below it, which
+    win over the nearest unit above it. A unit named after the last of a "," or "và" list of bare
+    names is each name's ("Chi bộ, Ban phát triển thôn Đông Hải": that village's cell), unless the
+    unit has no body of that name ("Hội Phụ nữ, Ban phát triển thôn Tây Sơn": the commune's women's
+    union); a unit the list of bodies lacks makes the whole list one unmatched name ("Đảng ủy, UBND
+    xã Hoằng Phụ": neither is this commune's). A village named as such ("các thôn Đông Hải, Tây
+    Sơn") stands for its village head, else its management board, else any of its bodies, and "các
+    thôn" alone for every village below; a commune, district or province named as such stands for
+    its People's Committee. Parts of an addressee that match no body are reported in ``unmatched``
+    as written; an item left without any body also gets ``NO_BODY`` there, and one whose bodies only
+    coordinate ``NO_LEAD`` ("Rà soát quy hoạch (HTX Hoằng Trung chủ trì, Hội Nông dân phối hợp)"):
+    tasks are made per lead body, so it must get one before it is saved. ``NO_BODY`` implies
+    ``NO_LEAD`` and stands alone.
 
 Deadlines (``parse_deadline``)
     "trước / chậm nhất / đến hết ngày 15/8/2024", "hoàn thành trước 30/9", "ngày 15 tháng 8 năm
@@ -101,6 +105,7 @@ from ntm_tasks.text import fold
 __all__ = [
     "BodyRef",
     "NO_BODY",
+    "NO_LEAD",
     "ParsedItem",
     "parse_conclusions",
     "parse_deadline",
@@ -108,6 +113,7 @@ __all__ = [
 ]
 
 NO_BODY = "Không xác định được cơ quan thực hiện"
+NO_LEAD = "Không xác định được cơ quan chủ trì"
 
 
 @dataclass(frozen=True)
@@ -993,21 +999,28 @@ class _Reader:
         """A body opening a later part of the item (after "(", ",", ":" or ";"). Followed by "chủ trì" it chairs
         ("..., hoàn thành trong tháng 9 (UBND xã chủ trì, ..."); by "phối hợp" it coordinates ("..., công chức Địa
         chính - Xây dựng phối hợp", "...; MTTQ xã phối hợp ..."; but for "phối hợp với Y" outside a ";" part, where it
-        does the work with Y); after ";" by any other verb it leads too ("...; Hội Phụ nữ duy trì mô hình ...")."""
+        does the work with Y, leading it when nothing else does); after ";" by any other verb it leads too ("...; Hội
+        Phụ nữ duy trì mô hình ...")."""
         probe = _Head()
         end = self._phrase(t, clause.end(), probe, lead=True, report=True)
         if end is None:
             return
         part = clause.group().startswith(";")
+        then = _PHOI_HOP_AFTER.match(t.f, end)
+        partner = then and _PARTNER.match(t.f, then.end())  # "X phối hợp với Y": X does the work with Y
         lead = True
         if _CHU_TRI.match(t.f, end):
             head.chairs += probe.leads
             head.addressee = head.addressee or t.cut(clause.end(), end)
-        elif (then := _PHOI_HOP_AFTER.match(t.f, end)) and (part or not _PARTNER.match(t.f, then.end())):
+        elif then and (part or not partner):
             lead = False
             head.coords += probe.leads
         elif part and head.leads and _BODYISH.match(t.f, clause.end()):
             head.leads += probe.leads
+        elif partner and not (head.leads or head.unmatched):
+            # "Về tiêu chí thu nhập, Hội Nông dân phối hợp với Phòng NN ... hướng dẫn ...": no one else leads
+            head.leads += probe.leads
+            head.addressee = head.addressee or t.cut(clause.end(), end)
         else:
             return
         head.unknown(lead).extend(probe.unmatched)
@@ -1670,6 +1683,8 @@ class _Parser:
         unmatched += head.partners_unmatched + bad
         if not bodies:
             unmatched.append(NO_BODY)
+        elif not leads:  # only partners: the secretary names who leads before it can be saved
+            unmatched.append(NO_LEAD)
         if ctx.title:  # what the task belongs to
             text = f"{ctx.title.rstrip(' .;:')}: {text}"
         return ParsedItem(

@@ -8,6 +8,7 @@ from ntm_tasks.attachments import Attachment
 from ntm_tasks.extensions import db
 from ntm_tasks.meetings import services
 from ntm_tasks.meetings.models import Conclusion, LegalDocument, Meeting
+from ntm_tasks.meetings.parse import NO_LEAD
 from ntm_tasks.notifications.models import Notification
 from tests.meetings.support import EXAMPLE, commune, meeting
 
@@ -247,6 +248,25 @@ def test_parse_reports_what_it_cannot_match(api, make):
                                                         "text": "1. Đối với Hợp tác xã Thành Công: Mở rộng sản xuất."})
     (item,) = response.get_json()["items"]
     assert item["bodies"] == [] and item["unmatched"]
+
+
+def test_an_item_no_body_leads_is_flagged_and_refused_until_unticked(api, make):
+    c = commune(make)
+    m = meeting(c)
+    db.session.commit()
+    client = api(c.secretary)
+    text = "1. Đối với UBND xã: Lập kế hoạch.\n2. Rà soát quy hoạch (HTX Thành Công chủ trì, Hội Nông dân phối hợp)."
+    items = client.post("/conclusions/parse", {"unit_id": c.commune.id, "text": text,
+                                               "reference_date": "2024-07-15"}).get_json()["items"]
+    assert [b["role"] for b in items[1]["bodies"]] == ["coordinating"]
+    assert items[1]["unmatched"] == ["HTX Thành Công", NO_LEAD]
+    for body in ({"items": items}, {"text": text}):  # saved as parsed, it would give no task: refused
+        refused = client.post(f"/meetings/{m.id}/conclusions", body)
+        assert refused.status_code == 422
+        assert refused.get_json()["error"]["fields"] == {"items.1.bodies": "Cần ít nhất một cơ quan chủ trì."}
+    assert count(Conclusion) == 0 and count(Task) == 0
+    saved = client.post(f"/meetings/{m.id}/conclusions", {"items": items[:1]})
+    assert saved.status_code == 201 and len(saved.get_json()["tasks"]) == 1
 
 
 def test_parse_errors(api, make, client):

@@ -298,6 +298,30 @@ def test_saving_an_item_without_lead_shows_the_error_on_it(make, app):
     assert count(Conclusion) == 0 and count(Task) == 0
 
 
+def test_an_item_only_partners_share_is_flagged_and_refused_until_unticked(make, app):
+    c = commune(make)
+    m = meeting(c)
+    db.session.commit()
+    client = web(app, c.secretary)
+    path = f"/meetings/{m.id}/conclusions"
+    token = csrf_token(client, path)
+    page = html(client.post(path, data={"csrf_token": token, "parse": "1",
+                                        "text": "1. Đối với UBND xã: Lập kế hoạch.\n"
+                                                "2. Xây dựng mô hình sản xuất, Hội Nông dân phối hợp."}))
+    assert "Chưa nhận ra: Không xác định được cơ quan chủ trì" in page
+    form = _form_fields(page)
+    assert form["items-1-lead_body_ids"] == [] and form["items-1-coordinating_body_ids"]
+    form.pop("parse", None)
+    form["save"] = "1"
+    page = html(client.post(path, data=form))
+    assert "Mục 2 (&#34;Xây dựng mô hình sản xuất, Hội Nông dân phối hợp.&#34;) chưa có cơ quan chủ trì." in page
+    assert re.search(r'<select class="[^"]*is-invalid"[^>]*id="items-1-lead_body_ids"', page)
+    assert count(Conclusion) == 0 and count(Task) == 0
+    form.pop("items-1-include")  # unticked, it is left out and the rest is saved
+    assert client.post(path, data=form).status_code == 302
+    assert count(Conclusion) == 1 and count(Task) == 1
+
+
 def test_conclusions_page_is_for_editors(make, app):
     c = commune(make)
     m = published(c)

@@ -7,7 +7,7 @@ Bodies are those of ``bodies.py`` (commune Hoằng Trung and the units around it
 from dataclasses import dataclass
 from datetime import date
 
-from ntm_tasks.meetings.parse import NO_BODY
+from ntm_tasks.meetings.parse import NO_BODY, NO_LEAD
 
 from .bodies import (
     BCD, BCD_HUYEN, BQL, BPT_BAC_SON, BPT_DONG_HAI, BPT_TAY_SON, CB_BAC_SON, CB_DONG_HAI, CB_TAY_SON,
@@ -540,7 +540,7 @@ Giao cho Công an xã đảm bảo an ninh trật tự trong thời gian tổ ch
             Item("2", (UBND,), (HOI_PN, DANG_UY), due=date(2024, 8, 15)),
             Item("3", (MTTQ,), ALL_HEADS, due=date(2024, 11, 18), addressee="Ủy ban MTTQ xã"),
             Item("4", (DC_XD,), (UBND,), due=date(2024, 9, 30)),
-            Item("5", (), (HOI_ND,), unmatched=("HTX Hoằng Trung",)),
+            Item("5", (), (HOI_ND,), unmatched=("HTX Hoằng Trung", NO_LEAD)),
         ),
     ),
     Case(
@@ -611,6 +611,25 @@ Giao cho Công an xã đảm bảo an ninh trật tự trong thời gian tổ ch
             # "Yêu cầu:" followed by a body is a task
             Item(None, (BPT_TAY_SON,), due=date(2024, 9, 30)),
             Item(None, (CB_TAY_SON,), due=date(2024, 9, 30)),
+        ),
+    ),
+    Case(
+        "items_without_a_lead_body",
+        """1. Rà soát quy hoạch (HTX Hoằng Trung chủ trì, Hội Nông dân phối hợp).
+2. Xây dựng mô hình sản xuất kiểu mẫu trong năm 2024, Hội Phụ nữ xã phối hợp.
+3. Về tiêu chí thu nhập, Hội Nông dân phối hợp với Phòng Nông nghiệp và PTNT huyện hướng dẫn nông dân chuyển đổi cây trồng.
+4. Để nâng cao thu nhập, HTX Hoằng Trung phối hợp với Hội Nông dân bao tiêu sản phẩm.
+5. Tổ chức hội nghị tổng kết trước ngày 20/12/2024.
+""",
+        (
+            # partners only: flagged, since saving makes tasks for lead bodies alone
+            Item("1", (), (HOI_ND,), unmatched=("HTX Hoằng Trung", NO_LEAD), addressee="HTX Hoằng Trung"),
+            Item("2", (), (HOI_PN,), due=date(2024, 12, 31), unmatched=(NO_LEAD,)),
+            # the body working "phối hợp với" a partner, in an item nobody else leads, leads it
+            Item("3", (HOI_ND,), (PHONG_NN,), addressee="Hội Nông dân"),
+            Item("4", (), (HOI_ND,), unmatched=("HTX Hoằng Trung", NO_LEAD)),
+            # no body at all: NO_BODY says it, without NO_LEAD besides
+            Item("5", (), due=date(2024, 12, 20), unmatched=(NO_BODY,)),
         ),
     ),
 ]
