@@ -15,9 +15,12 @@ Structure
       it opens by giving work to a body that item lacks ("Giao (cho) X ...", "Đề nghị X ...", "Yêu
       cầu X ...", "X chủ trì ..."): then it is an unnumbered item of its own, as is a closing "Giao
       Văn phòng - Thống kê theo dõi, đôn đốc ..." after the last item. An item whose first
-      paragraph names no body keeps all its paragraphs. Lines before the first marker (the intro,
-      "Kết luận ..., đồng chí Trưởng ban yêu cầu:") are no items; parsing stops at the closing
-      ("Trên đây là ...", "Nơi nhận:", "Đề nghị các cơ quan, đơn vị ... thực hiện./.").
+      paragraph names no body takes its body from the paragraph after it; when later paragraphs
+      hand work on to other bodies too, that first paragraph heads them all, each task's text going
+      on from it ("Về tiêu chí môi trường: Giao Hội Phụ nữ xã ...", the first keeping the item's
+      number). Lines before the first marker (the intro, "Kết luận ..., đồng chí Trưởng ban yêu
+      cầu:") are no items; parsing stops at the closing ("Trên đây là ...", "Nơi nhận:", "Đề nghị
+      các cơ quan, đơn vị ... thực hiện./.").
     * An item with sub-items whose own text is only an addressee, ends with ":" or is a short title
       ("1. Công tác quy hoạch") is a heading: every sub-item becomes an item inheriting its
       addressee, bodies, deadline and recurrence. So do sub-items that each open with their own
@@ -1629,7 +1632,8 @@ class _Parser:
     def _items(self, number: str | None, lines: list[str], ctx: _Context, details: Sequence[str] = ()
                ) -> list[ParsedItem]:
         """The item of a marker's paragraphs, and an unnumbered one more from each paragraph that hands work on to
-        another body; ``details`` (the lines of its sub-items) end the last."""
+        another body; ``details`` (the lines of its sub-items) end the last. A first paragraph naming no body heads
+        the tasks so handed out below it: their text goes on from it."""
         groups = [[lines[0]]]
         for line in lines[1:]:
             if self._hands_over(groups[-1], line, ctx):
@@ -1637,22 +1641,28 @@ class _Parser:
             else:
                 groups[-1].append(line)
         groups[-1] += details
+        opening = self._item(None, lines[:1], ctx)
+        if len(groups) > 1 and not (opening and opening.bodies):
+            # "2. Về tiêu chí môi trường:\nGiao Hội Phụ nữ ...\nYêu cầu Đoàn Thanh niên ...": two tasks of the topic
+            first = _Text(lines[0])
+            ctx = self._sub_context(ctx, self.reader.read(first), first, [], titled=True)
+            groups[0] = groups[0][1:]
         items = (self._item(number if k == 0 else None, group, ctx) for k, group in enumerate(groups))
         return [item for item in items if item]
 
     def _hands_over(self, above: list[str], paragraph: str, ctx: _Context) -> bool:
         """"Giao Văn phòng - Thống kê theo dõi, ..." after an item of other bodies is a task of its own, not the
         item's next paragraph. A wrapped line (the one above ends no sentence), a paragraph naming the item's own
-        bodies and any paragraph of an item that opens without bodies ("3. Về tiêu chí môi trường:") continue it."""
+        bodies and the paragraph giving an item without bodies its first ("Giao Hội Phụ nữ xã ..." under "2. Tiếp
+        tục duy trì tiêu chí môi trường.") continue it."""
         if not above[-1].rstrip().endswith((".", ";", "!")):
             return False
         head = self.reader.assignment(_Text(paragraph))
         if head is None:
             return False
-        opening = self._item(None, above[:1], ctx)
-        if opening is None or not opening.bodies:
-            return False
         item = self._item(None, above, ctx)
+        if item is None or not item.bodies:
+            return False
         known = {body["id"] for body in item.bodies}
         return any(b.id not in known for b in head.leads) or any(u not in item.unmatched for u in head.unmatched)
 

@@ -632,4 +632,51 @@ Giao cho Công an xã đảm bảo an ninh trật tự trong thời gian tổ ch
             Item("5", (), due=date(2024, 12, 20), unmatched=(NO_BODY,)),
         ),
     ),
+    Case(
+        "a_first_paragraph_naming_no_body_heads_the_tasks_handed_out_below_it",
+        """Kết luận, đồng chí Trưởng ban yêu cầu:
+1. UBND xã hoàn thiện hồ sơ đề nghị công nhận xã đạt chuẩn NTM nâng cao trước ngày 30/10/2024.
+2. Về tiêu chí môi trường:
+Giao Hội Phụ nữ xã vận động hội viên phân loại rác tại nguồn.
+Yêu cầu Đoàn Thanh niên xã ra quân dọn vệ sinh vào chủ nhật hàng tuần.
+3. Về tiêu chí môi trường:
+Giao UBND xã chỉ đạo các thôn ra quân tổng vệ sinh môi trường, hoàn thành trước ngày 30/9/2024.
+4. Về tiêu chí giao thông, hoàn thành trước ngày 30/9/2024:
+Giao Hội Nông dân xã vận động hội viên hiến đất
+mở rộng đường trục thôn.
+Đề nghị Ban phát triển thôn Đông Hải huy động ngày công.
+5. Về tiêu chí môi trường:
+Giao Hội Phụ nữ xã vận động hội viên phân loại rác tại nguồn.
+Tăng cường kiểm tra, xử lý vi phạm.
+6. Tiếp tục giữ vững tiêu chí quốc phòng và an ninh.
+Giao Công an xã tăng cường tuần tra.
+Đề nghị Ban chỉ huy Quân sự xã duy trì lực lượng dân quân trực.
+""",
+        (
+            Item("1", (UBND,), due=date(2024, 10, 30)),
+            # each task goes on from the heading; the first keeps the item's number, as a paragraph handing work
+            # on is unnumbered
+            Item("2", (HOI_PN,), addressee="Hội Phụ nữ xã",
+                 text="Về tiêu chí môi trường: Giao Hội Phụ nữ xã vận động hội viên phân loại rác tại nguồn."),
+            Item(None, (DOAN_TN,), recurrence=weekly(7), addressee="Đoàn Thanh niên xã",
+                 text="Về tiêu chí môi trường: Yêu cầu Đoàn Thanh niên xã ra quân dọn vệ sinh vào chủ nhật hàng tuần."),
+            # one body under the heading: one item, as written
+            Item("3", (UBND,), due=date(2024, 9, 30),
+                 text="Về tiêu chí môi trường:\nGiao UBND xã chỉ đạo các thôn ra quân tổng vệ sinh môi trường, hoàn "
+                      "thành trước ngày 30/9/2024."),
+            # the heading's deadline is each task's; a wrapped line stays in its paragraph
+            Item("4", (HOI_ND,), due=date(2024, 9, 30),
+                 text="Về tiêu chí giao thông, hoàn thành trước ngày 30/9/2024: Giao Hội Nông dân xã vận động hội viên "
+                      "hiến đất\nmở rộng đường trục thôn."),
+            Item(None, (BPT_DONG_HAI,), due=date(2024, 9, 30)),
+            # a later paragraph naming no other body goes on with the item
+            Item("5", (HOI_PN,),
+                 text="Về tiêu chí môi trường:\nGiao Hội Phụ nữ xã vận động hội viên phân loại rác tại nguồn.\n"
+                      "Tăng cường kiểm tra, xử lý vi phạm."),
+            # a sentence naming no body heads them as well
+            Item("6", (CONG_AN,), text="Tiếp tục giữ vững tiêu chí quốc phòng và an ninh: Giao Công an xã tăng "
+                                      "cường tuần tra."),
+            Item(None, (QUAN_SU,)),
+        ),
+    ),
 ]
