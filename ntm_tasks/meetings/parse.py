@@ -51,18 +51,19 @@ Addressees and bodies
     name, and names every body of its kind answers to ("Ban chỉ đạo", "Mặt trận", "Trưởng thôn",
     "các đoàn thể" for the mass organisations). A level word after a name ("xã", "huyện", "tỉnh",
     "thôn") picks the level; without one the meeting's own unit wins over the units below it, which
-    win over the nearest unit above it. A unit named after the last of a "," or "và" list of bare
-    names is each name's ("Chi bộ, Ban phát triển thôn Đông Hải": that village's cell), unless the
-    unit has no body of that name ("Hội Phụ nữ, Ban phát triển thôn Tây Sơn": the commune's women's
-    union); a unit the list of bodies lacks makes the whole list one unmatched name ("Đảng ủy, UBND
-    xã Hoằng Phụ": neither is this commune's). A village named as such ("các thôn Đông Hải, Tây
-    Sơn") stands for its village head, else its management board, else any of its bodies, and "các
-    thôn" alone for every village below; a commune, district or province named as such stands for
-    its People's Committee. Parts of an addressee that match no body are reported in ``unmatched``
-    as written; an item left without any body also gets ``NO_BODY`` there, and one whose bodies only
-    coordinate ``NO_LEAD`` ("Rà soát quy hoạch (HTX Hoằng Trung chủ trì, Hội Nông dân phối hợp)"):
-    tasks are made per lead body, so it must get one before it is saved. ``NO_BODY`` implies
-    ``NO_LEAD`` and stands alone.
+    win over the nearest unit above it. A unit or a level word alone named after the last of a ","
+    or "và" list of bare names is each name's ("Chi bộ, Ban phát triển thôn Đông Hải": that
+    village's cell; "Đảng ủy, UBND huyện": the district's party committee), unless the unit has no
+    body of that name ("Hội Phụ nữ, Ban phát triển thôn Tây Sơn": the commune's women's union); a
+    unit the list of bodies lacks makes the whole list one unmatched name ("Đảng ủy, UBND xã Hoằng
+    Phụ": neither is this commune's). A village named as such ("các thôn Đông Hải, Tây Sơn") stands
+    for its village head, else its management board, else any of its bodies, and "các thôn" alone
+    for every village below; a commune, district or province named as such stands for its People's
+    Committee. Parts of an addressee that match no body are reported in ``unmatched`` as written; an
+    item left without any body also gets ``NO_BODY`` there, and one whose bodies only coordinate
+    ``NO_LEAD`` ("Rà soát quy hoạch (HTX Hoằng Trung chủ trì, Hội Nông dân phối hợp)"): tasks are
+    made per lead body, so it must get one before it is saved. ``NO_BODY`` implies ``NO_LEAD`` and
+    stands alone.
 
 Deadlines (``parse_deadline``)
     "trước / chậm nhất / đến hết ngày 15/8/2024", "hoàn thành trước 30/9", "ngày 15 tháng 8 năm
@@ -435,7 +436,8 @@ class _Template(NamedTuple):
 
 
 class _Place(NamedTuple):
-    """The unit named after a body's name ("UBND xã Hoằng Phụ"); ``units`` None for one the meeting's list lacks."""
+    """The unit named after a body's name ("UBND xã Hoằng Phụ"), or every unit of the level named alone ("UBND
+    huyện"); ``units`` None for a unit the meeting's list lacks."""
 
     levels: set[str] | None
     units: list[_Unit] | None
@@ -618,7 +620,7 @@ class _Lexicon:
                 return end, _Mention(words[i].start, words[end - 1].end, [], _Template(entry, levels),
                                      _Place(named_level, None))
             bodies = self.resolve_alias(entry, levels, units)
-            place = None if units is None else _Place(levels, units)
+            place = self._place(levels, units)
             if levels is None and units is None and (listed := self._listed_with(words, k, stop, greedy)):
                 place = listed[1].place
                 if place.units is None:  # "Đảng ủy, UBND xã Hoằng Phụ": the whole list names the other commune
@@ -653,8 +655,16 @@ class _Lexicon:
             bodies = self.resolve_units(units, levels)
         return k, _Mention(words[i].start, words[k - 1].end, bodies, template or _Template(None, None))
 
+    def _place(self, levels: set[str] | None, units: list[_Unit] | None) -> _Place | None:
+        """Where a name's level word and unit name put it: "UBND xã Hoằng Phụ" in that commune, "UBND huyện" alone in
+        any district (so "Đảng ủy, UBND huyện" is the district's party committee too)."""
+        if units is None and levels:
+            units = [u for u in self.units.values() if u.level in levels]
+        return None if units is None else _Place(levels, units)
+
     def _listed_with(self, words, k, stop, greedy) -> tuple[int, _Mention] | None:
-        """The next name of a "," or "và" list at ``words[k]`` when it, or a name after it, ends with its unit."""
+        """The next name of a "," or "và" list at ``words[k]`` when it, or a name after it, ends with its unit or
+        level."""
         if k < stop and words[k].text in (",", "va"):
             found = self._mention(words, k + 1, stop, None, greedy)
             if found and found[1].place:

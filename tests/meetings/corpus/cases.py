@@ -679,4 +679,29 @@ Giao Công an xã tăng cường tuần tra.
             Item(None, (QUAN_SU,)),
         ),
     ),
+    Case(
+        "a_list_sharing_the_level_named_at_its_end",
+        """1. Đảng ủy, UBND huyện quan tâm hỗ trợ xã xây dựng NTM kiểu mẫu.
+2. Hội Nông dân, Hội Phụ nữ xã vận động hội viên tham gia sản xuất hàng hóa.
+3. Đề nghị Đảng ủy và UBND huyện bố trí vốn đối ứng trong năm 2024.
+4. Đảng ủy, UBND, Văn phòng Điều phối NTM huyện hướng dẫn xã hoàn thiện hồ sơ.
+5. Hội Nông dân, Hội Phụ nữ huyện hỗ trợ xã xây dựng mô hình.
+6. UBND xã chủ trì, phối hợp với Đảng ủy, UBND huyện tổ chức hội nghị.
+7. Đảng ủy, UBND xã lãnh đạo, chỉ đạo các thôn rà soát tiêu chí.
+8. UBND xã, Văn phòng Điều phối NTM huyện rà soát hồ sơ.
+""",
+        (
+            # the level word closing a list of bare names is every name's: the district's party committee
+            Item("1", (HUYEN_UY, UBND_HUYEN), addressee="Đảng ủy, UBND huyện"),
+            Item("2", (HOI_ND, HOI_PN)),
+            Item("3", (HUYEN_UY, UBND_HUYEN), due=date(2024, 12, 31)),
+            Item("4", (HUYEN_UY, UBND_HUYEN, VPDP_HUYEN)),
+            # the district has a farmers' union but no women's union of its own
+            Item("5", (HOI_ND_HUYEN,), unmatched=("Hội Phụ nữ huyện",)),
+            Item("6", (UBND,), (HUYEN_UY, UBND_HUYEN)),
+            # each name with its own level keeps it
+            Item("7", (DANG_UY, UBND)),
+            Item("8", (UBND, VPDP_HUYEN)),
+        ),
+    ),
 ]
