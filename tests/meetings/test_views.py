@@ -277,20 +277,25 @@ def test_paste_preview_and_save(make, app):
     assert all(t.status == TaskStatus.DRAFT for t in tasks)
 
 
-def test_saving_an_item_without_lead_shows_the_error_on_it(make, app):
+def _parsed(make, app, text: str):
+    """The secretary's client on a new meeting's conclusions page, the page that parsing `text` gives, and the
+    form that page would send back to save it."""
     c = commune(make)
     m = meeting(c)
     db.session.commit()
     client = web(app, c.secretary)
     path = f"/meetings/{m.id}/conclusions"
-    token = csrf_token(client, path)
-    page = html(client.post(path, data={"csrf_token": token, "parse": "1",
-                                        "text": "1. Đối với UBND xã: Lập kế hoạch.\n"
-                                                "2. Đối với HTX Thành Công: Mở rộng."}))
-    assert "Chưa nhận ra" in page
+    page = html(client.post(path, data={"csrf_token": csrf_token(client, path), "parse": "1", "text": text}))
     form = _form_fields(page)
     form.pop("parse", None)
     form["save"] = "1"
+    return client, path, page, form
+
+
+def test_saving_an_item_without_lead_shows_the_error_on_it(make, app):
+    client, path, page, form = _parsed(make, app, "1. Đối với UBND xã: Lập kế hoạch.\n"
+                                                  "2. Đối với HTX Thành Công: Mở rộng.")
+    assert "Chưa nhận ra" in page
     response = client.post(path, data=form)
     page = html(response)
     assert response.status_code == 200 and "chưa có cơ quan chủ trì" in page
@@ -299,20 +304,10 @@ def test_saving_an_item_without_lead_shows_the_error_on_it(make, app):
 
 
 def test_an_item_only_partners_share_is_flagged_and_refused_until_unticked(make, app):
-    c = commune(make)
-    m = meeting(c)
-    db.session.commit()
-    client = web(app, c.secretary)
-    path = f"/meetings/{m.id}/conclusions"
-    token = csrf_token(client, path)
-    page = html(client.post(path, data={"csrf_token": token, "parse": "1",
-                                        "text": "1. Đối với UBND xã: Lập kế hoạch.\n"
-                                                "2. Xây dựng mô hình sản xuất, Hội Nông dân phối hợp."}))
+    client, path, page, form = _parsed(make, app, "1. Đối với UBND xã: Lập kế hoạch.\n"
+                                                  "2. Xây dựng mô hình sản xuất, Hội Nông dân phối hợp.")
     assert "Chưa nhận ra: Không xác định được cơ quan chủ trì" in page
-    form = _form_fields(page)
     assert form["items-1-lead_body_ids"] == [] and form["items-1-coordinating_body_ids"]
-    form.pop("parse", None)
-    form["save"] = "1"
     page = html(client.post(path, data=form))
     assert "Mục 2 (&#34;Xây dựng mô hình sản xuất, Hội Nông dân phối hợp.&#34;) chưa có cơ quan chủ trì." in page
     assert re.search(r'<select class="[^"]*is-invalid"[^>]*id="items-1-lead_body_ids"', page)
