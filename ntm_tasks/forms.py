@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, TimeField
 from wtforms import Form as PlainForm
-from wtforms.widgets import TextInput
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 
 from ntm_tasks.errors import REFUSALS, DomainError
 from ntm_tasks.extensions import db

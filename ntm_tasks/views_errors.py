@@ -7,8 +7,7 @@ TITLES = {400: _l("Yêu cầu không hợp lệ"), 403: _l("Không có quyền")
           415: _l("Loại tệp không được nhận"), 422: _l("Dữ liệu không hợp lệ"), 429: _l("Quá nhiều yêu cầu"),
           500: _l("Lỗi hệ thống"), 503: _l("Hệ thống tạm ngừng")}
 
-# What a page says when the error carries no message of the app's own: Werkzeug's descriptions are English
-# only, and a refused CSRF token (a form left open past a restart, say) is a 400 like any other.
+# What a page says when the error carries no message of the app's own: Werkzeug's descriptions are English only.
 MESSAGES = {
     400: _l("Trang không nhận được yêu cầu này. Nếu bạn vừa gửi một biểu mẫu, hãy tải lại trang rồi gửi lại."),
     403: _l("Tài khoản của bạn không có quyền xem hoặc làm việc này."),
@@ -19,7 +18,7 @@ MESSAGES = {
     500: _l("Đã xảy ra lỗi. Hãy thử lại sau; nếu vẫn lỗi, báo cho quản trị viên."),
 }
 
-# A refused CSRF token says so: the user reloads the form, and whoever reads the page over their shoulder knows why.
+# A refused CSRF token (a form left open past its session, say) says so: reloading the form is the remedy.
 CSRF_MESSAGE = _l("Biểu mẫu đã quá hạn hoặc thiếu mã chống giả mạo (CSRF). Hãy tải lại trang rồi gửi lại.")
 
 

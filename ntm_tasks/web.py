@@ -33,9 +33,9 @@ def init_web(app: Flask) -> None:
 
 
 def page_gettext(translations) -> dict:
-    """The templates' `_()` and `gettext()` for one page, bound to the translations in force when the page is
-    rendered (inside `force_locale` too): Flask-Babel's own looks them up anew for each string, a third of a
-    dashboard's rendering. Jinja's newstyle gettext otherwise: autoescaped, and always a format string."""
+    """The templates' `_()`, `gettext()` and `pgettext()` for one page, bound to the translations in force when
+    the page is rendered (inside `force_locale` too): Flask-Babel's own looks them up anew for each string, a third
+    of a dashboard's rendering. Jinja's newstyle gettext otherwise: autoescaped, and always a format string."""
     def finish(context, text: str, variables: dict):
         if context.eval_ctx.autoescape:
             text = Markup(text)
