@@ -1651,8 +1651,7 @@ class _Parser:
             else:
                 groups[-1].append(line)
         groups[-1] += details
-        opening = self._item(None, lines[:1], ctx)
-        if len(groups) > 1 and not (opening and opening.bodies):
+        if len(groups) > 1 and not ((opening := self._item(None, lines[:1], ctx)) and opening.bodies):
             # "2. Về tiêu chí môi trường:\nGiao Hội Phụ nữ ...\nYêu cầu Đoàn Thanh niên ...": two tasks of the topic
             first = _Text(lines[0])
             ctx = self._sub_context(ctx, self.reader.read(first), first, [], titled=True)
