@@ -112,28 +112,33 @@ def page_schema(item_schema: type[ma.Schema], name: str, dumped: bool = False) -
     })
 
 
-def paginate(query: sa.Select, page: int, per_page: int, loader=None, key=None, load_keys=None) -> dict:
+def paginate(query: sa.Select, page: int, per_page: int, loader=None, key=None, load_keys=None,
+             find_keys=None) -> dict:
     """Run `query` for one page and count the whole; `loader` may post-process the page's rows.
 
     With `key` (the primary key column of the query's one entity) the page's keys and the total come from one
     pass that carries the key and the sort columns alone (a window count), and then only the page's rows are
     loaded: for lists whose order no index gives (the task list's overdue-first), the database then neither
     reads the matching rows twice nor sorts whole rows it will not return. `load_keys(keys)`, with `key`, builds
-    the page's items from its keys in their order, in place of loading the rows.
+    the page's items from its keys in their order, in place of loading the rows. `find_keys(offset, limit)`, with
+    `key`, finds the page's keys and the total in place of the window count.
     """
     offset = (page - 1) * per_page
     if key is None:
         total = _count(query)
         rows = list(db.session.scalars(query.limit(per_page).offset(offset)).unique())
     else:
-        keys = db.session.execute(query.with_only_columns(key, sa.func.count().over())
-                                  .limit(per_page).offset(offset)).all()
-        total = keys[0][1] if keys else _count(query)
-        page_keys = [k for k, _total in keys]
+        if find_keys is not None:
+            page_keys, total = find_keys(offset, per_page)
+        else:
+            keys = db.session.execute(query.with_only_columns(key, sa.func.count().over())
+                                      .limit(per_page).offset(offset)).all()
+            total = keys[0][1] if keys else _count(query)
+            page_keys = [k for k, _total in keys]
         if load_keys is not None:
             rows = load_keys(page_keys)
         else:
-            rows = list(db.session.scalars(query.where(key.in_(page_keys))).unique()) if keys else []
+            rows = list(db.session.scalars(query.where(key.in_(page_keys))).unique()) if page_keys else []
     if loader:
         rows = loader(rows)
     return {"items": rows, "total": total, "page": page, "per_page": per_page}

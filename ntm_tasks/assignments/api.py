@@ -8,7 +8,7 @@ from ntm_tasks import permissions as perm
 from ntm_tasks.api.core import BaseSchema, Blueprint, PageArgsSchema, actor, committed, page_schema, paginate
 from ntm_tasks.assignments import services
 from ntm_tasks.assignments.models import ExtensionRequest, ProgressReport, Task
-from ntm_tasks.assignments.queries import attachment_visible, task_list_query
+from ntm_tasks.assignments.queries import attachment_visible, task_page
 from ntm_tasks.assignments.schemas import (DirectTaskCreateSchema, ExtensionDecisionSchema,
                                            ExtensionRequestCreateSchema, ExtensionRequestSchema,
                                            ProgressReportCreateSchema, ProgressReportSchema, TaskAttachmentSchema,
@@ -121,9 +121,8 @@ def list_tasks(args):
         unit = db.session.get(Unit, args["unit_id"])
         perm.require_visible(unit, perm.can_filter_tasks_by(actor(), unit))
     as_of = today()
-    query = task_list_query(actor(), args, as_of)
-    return paginate(query, args["page"], args["per_page"], key=Task.id,
-                    load_keys=lambda keys: task_payloads(keys, as_of))
+    return task_page(actor(), args, args["page"], args["per_page"], as_of,
+                     load_keys=lambda keys: task_payloads(keys, as_of))
 
 
 @bp.route("/tasks/<int:task_id>")

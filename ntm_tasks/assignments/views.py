@@ -8,14 +8,13 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from ntm_tasks import permissions as perm
-from ntm_tasks.api.core import paginate
 from ntm_tasks.assignments import categories, services
 from ntm_tasks.assignments.forms import (ACTION_LABELS, CATEGORY_LABELS, EXTENSION_LABELS, FIELD_LABELS,
                                          FREQ_CHOICES, HISTORY_LABELS, STATUS_LABELS, WEEKDAYS, ActionForm,
                                          ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, TaskFilterForm,
                                          TaskForm, UploadForm)
 from ntm_tasks.assignments.models import OPEN_STATUSES, ExtensionRequest, ProgressReport, Task
-from ntm_tasks.assignments.queries import (attachment_visible, involving_body, order_overdue_first, task_list_query,
+from ntm_tasks.assignments.queries import (attachment_visible, involving_body, order_overdue_first, task_page,
                                            with_bodies)
 from ntm_tasks.assignments.workflow import ACTIONS
 from ntm_tasks.attachments import ACCEPT_ATTRIBUTE, Attachment, send_attachment
@@ -180,7 +179,7 @@ def index():
     if form.overdue.data:
         args["overdue"] = True
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    result = paginate(task_list_query(current_user, args), page, PER_PAGE, key=Task.id)
+    result = task_page(current_user, args, page, PER_PAGE)
     may_create = current_user.role in perm.EDITORS
     return render_template("assignments/index.html", form=form, result=result, may_create=may_create)
 

@@ -1,0 +1,118 @@
+"""Text search in the task list: the page and the total are those of the list's order whichever way the database
+finds them (on PostgreSQL, a text many tasks contain is counted by a scan and its page walked in list order)."""
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from ntm_tasks.assignments import queries
+from ntm_tasks.extensions import db
+
+AS_OF = date(2024, 8, 20)
+OPEN = ("assigned", "in_progress", "submitted")
+
+
+@pytest.fixture
+def walks(monkeypatch):
+    """The calls of the walk (queries._walked_keys) as (offset, limit), with the answer unchanged."""
+    calls = []
+    walk = queries._walked_keys
+
+    def spy(filtered, as_of, rows, offset, limit):
+        calls.append((offset, limit))
+        return walk(filtered, as_of, rows, offset, limit)
+
+    monkeypatch.setattr(queries, "_walked_keys", spy)
+    return calls
+
+
+@pytest.fixture
+def tasks(app, make, world):
+    """Thirty tasks of the commune in every status, due in the past, today, later or never, several on one day;
+    all but every fifth say "hồ sơ"; and one in another commune that says it too."""
+    app.config["NTM_TODAY"] = AS_OF.isoformat()
+    statuses = (*OPEN, "completed", "cancelled", "draft")
+    made = []
+    for n in range(30):
+        due = None if n % 7 == 3 else AS_OF + timedelta(days=(n * 5) % 23 - 12)
+        title = f"Hoàn thiện hồ sơ công nhận {n}" if n % 5 else f"Sửa đường thôn {n}"
+        made.append(make.task(world.ubnd, status=statuses[n % len(statuses)], due_date=due, title=title,
+                              submitted_on=AS_OF if statuses[n % len(statuses)] == "completed" else None))
+    elsewhere = make.task(world.other_ubnd, status="assigned", due_date=AS_OF - timedelta(days=3),
+                          title="Hồ sơ đề nghị công nhận")
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE tasks"))  # reltuples, which tells the walk how far it may go
+        db.session.commit()
+    return made, elsewhere
+
+
+def list_order(rows):
+    """The list's order, computed here: overdue first, then by due date (none last), then as given."""
+    def key(task):
+        overdue = task.status.value in OPEN and task.due_date is not None and task.due_date < AS_OF
+        return (0 if overdue else 1, task.due_date is None, task.due_date or date.max, task.id)
+    return [task.id for task in sorted(rows, key=key)]
+
+
+def pages(client, query: str, per_page: int) -> tuple[list[int], set[int]]:
+    """Every id of the list, page after page, and the totals the pages gave."""
+    ids, totals, page = [], set(), 1
+    while True:
+        body = client.get(f"/tasks?{query}&per_page={per_page}&page={page}").get_json()
+        totals.add(body["total"])
+        if not body["items"]:
+            return ids, totals
+        ids += [task["id"] for task in body["items"]]
+        page += 1
+
+
+@pytest.mark.parametrize("walk_rows", [queries.WALK_ROWS, 0])  # 0: every page is one sorted scan
+def test_common_text_pages_follow_the_list_order(api, world, tasks, walks, monkeypatch, walk_rows):
+    made, elsewhere = tasks
+    monkeypatch.setattr(queries, "COMMON_SHARE", 0.0)  # every text counts as common
+    monkeypatch.setattr(queries, "WALK_ROWS", walk_rows)
+    expected = list_order([task for task in made if "ho so" in task.search_text])
+
+    ids, totals = pages(api(world.chair), "q=ho so", per_page=4)
+    assert ids == expected and totals == {len(expected)}
+    assert elsewhere.id not in ids  # the other commune's task stays out of the chair's list
+
+    viewer_ids, _totals = pages(api(world.viewer), "q=HỒ SƠ&overdue=true", per_page=3)
+    assert viewer_ids == list_order([task for task in [*made, elsewhere] if "ho so" in task.search_text
+                                     and task.status.value in OPEN and task.due_date and task.due_date < AS_OF])
+    if db.engine.dialect.name == "postgresql":
+        assert walks and walks[0] == (0, 4)
+    else:  # SQLite scans its covering index of the texts: no walk
+        assert walks == []
+
+
+def test_common_text_on_the_task_list_page(login, world, tasks, walks, monkeypatch):
+    made, _elsewhere = tasks
+    monkeypatch.setattr(queries, "COMMON_SHARE", 0.0)
+    html = login(world.chair).get("/tasks?q=ho+so").get_data(as_text=True)
+    expected = [task for task in made if "ho so" in task.search_text]
+    positions = [html.index(f'href="/tasks/{task_id}"') for task_id in list_order(expected)]
+    assert positions == sorted(positions)
+    assert "Sửa đường thôn" not in html
+    assert bool(walks) == (db.engine.dialect.name == "postgresql")
+
+
+def test_rare_text_is_found_through_the_index(api, world, tasks, walks):
+    """A text the planner expects in few tasks keeps the one statement that counts and sorts its matches."""
+    made, _elsewhere = tasks
+    body = api(world.chair).get("/tasks?q=sua duong thon 1").get_json()
+    assert [task["id"] for task in body["items"]] == list_order(
+        [task for task in made if "sua duong thon 1" in task.search_text]) and body["total"] == 2
+    assert walks == []
+
+
+def test_walk_ends_and_pages_beyond_the_total(api, world, tasks, monkeypatch):
+    made, _elsewhere = tasks
+    monkeypatch.setattr(queries, "COMMON_SHARE", 0.0)
+    expected = list_order([task for task in made if "ho so" in task.search_text])
+    last = api(world.chair).get(f"/tasks?q=ho so&per_page=5&page={(len(expected) + 4) // 5}").get_json()
+    assert [task["id"] for task in last["items"]] == expected[-(len(expected) % 5 or 5):]
+    beyond = api(world.chair).get("/tasks?q=ho so&per_page=5&page=99").get_json()
+    assert beyond["items"] == [] and beyond["total"] == len(expected)
+    nothing = api(world.chair).get("/tasks?q=khong co dau&per_page=5").get_json()
+    assert nothing == {"items": [], "total": 0, "page": 1, "per_page": 5}
