@@ -8,7 +8,8 @@ import pytest
 
 from ntm_tasks.assignments.models import Task, TaskStatus
 from ntm_tasks.extensions import db
-from ntm_tasks.oversight.dashboard import behind_schedule, build_dashboard, is_behind_schedule
+from ntm_tasks.oversight.dashboard import (behind_schedule, build_dashboard, counts_by_body, is_behind_schedule,
+                                          scope_ids)
 from tests.oversight.conftest import (AS_OF, COMMUNE_TOTALS, PARTY_COUNTS, PROVINCE_TOTALS, UBND_COUNTS,
                                       VILLAGE_COUNTS)
 
@@ -291,3 +292,30 @@ def test_list_pieces_link_escape_and_cut(app):
         bar = progress_bar(33)
         assert 'aria-valuenow="33"' in bar and "pw-30" in bar and "<small>33%</small>" in bar
         assert "pw-100" in progress_bar(100) and "pw-0" in progress_bar(4)
+
+
+def test_lead_bodies_ranked_most_overdue_first(make, world):
+    """The table of lead bodies: the most overdue first, then in the order of the tree, then as created; the
+    first `limit` of them, each with its name and unit."""
+    make.task(world.village_head, None, "assigned", date(2026, 6, 1))  # a second overdue task: the village first
+    ranked = counts_by_body(scope_ids(world.commune), AS_OF, limit=2)
+    assert [row["body"].id for row in ranked] == [world.village_head.id, world.party.id]
+    assert ranked[0]["counts"] == {**VILLAGE_COUNTS, "total": 2, "in_progress_overdue": 2}
+    assert ranked[1]["body"].display_name == world.party.display_name and ranked[1]["counts"] == PARTY_COUNTS
+    assert world.party.id < world.ubnd.id  # both of the commune, one overdue task each: the first created first
+    everyone = counts_by_body(scope_ids(world.commune), AS_OF)
+    assert [row["body"].id for row in everyone] == [world.village_head.id, world.party.id, world.ubnd.id]
+
+
+def test_each_list_shows_its_first_rows_and_counts_them_all(world):
+    t = world.tasks
+    board = build_dashboard(world.commune, AS_OF, limit=1)
+    assert [task.id for task in board.overdue] == [t["overdue_old"].id] and board.overdue_count == 3
+    assert [task.id for task in board.upcoming] == [t["due_soon"].id] and board.upcoming_count == 2
+    assert [task.id for task in board.submitted] == [t["submitted"].id] and board.submitted_count == 1
+    assert [task.id for task in board.behind] == [t["behind"].id] and board.behind_count == 1
+    assert len(board.extensions) == 1 and board.extensions_count == 1 and board.extensions[0].reason == "Chờ kinh phí"
+    assert board.extensions[0].task.title
+    other = build_dashboard(world.village, AS_OF, limit=5)
+    assert [task.id for task in other.overdue] == [t["village"].id] and other.upcoming == [] == other.extensions
+    assert other.upcoming_count == other.submitted_count == other.extensions_count == 0
