@@ -9,8 +9,6 @@ from flask import current_app, has_app_context
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.base import Executable
-from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.functions import FunctionElement
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -105,36 +103,6 @@ def plain_rows(statement, params: dict | None = None) -> list[sa.Row]:
     from ntm_tasks.extensions import db
 
     return db.session.connection().execute(statement, params).all()
-
-
-class explain(Executable, ClauseElement):
-    """PostgreSQL's plan for `statement` with its estimates (EXPLAIN (FORMAT JSON)): one row, one JSON value."""
-
-    inherit_cache = False
-
-    def __init__(self, statement):
-        self.statement = statement
-
-
-@compiles(explain, "postgresql")
-def _explain_json(element, compiler, **kw):
-    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
-
-
-def table_rows(table: sa.Table) -> float:
-    """PostgreSQL's count of `table`'s rows as of its last analysis (0 before the first)."""
-    from ntm_tasks.extensions import db
-
-    rows = db.session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)"),
-                              {"name": table.name}).scalar()
-    return max(rows or 0.0, 0.0)
-
-
-def planned_rows(statement) -> float:
-    """The rows PostgreSQL's planner expects `statement` to return, from its statistics, without running it."""
-    from ntm_tasks.extensions import db
-
-    return db.session.execute(explain(statement)).scalar()[0]["Plan"]["Plan Rows"]
 
 
 def in_ids(column, ids=None, name: str | None = None):

@@ -1,7 +1,7 @@
-"""the list's order as two PostgreSQL indexes, walked for a text that many tasks contain
+"""the list's order as two indexes, walked for a text that many tasks contain
 
 A text search that matches a large share of a province's tasks counted and sorted every match to show the first
-page; on PostgreSQL the page now walks the list's order through these indexes (assignments.queries.task_page).
+page; the page now walks the list's order through these indexes (assignments.queries.task_page).
 
 Revision ID: 5b7e2c91d0a4
 Revises: 44a4ff342cf3
@@ -22,14 +22,11 @@ OPEN_STORED = sa.text("status IN ('ASSIGNED', 'IN_PROGRESS', 'SUBMITTED')")
 
 
 def upgrade():
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    op.create_index('ix_tasks_open_due', 'tasks', ['due_date', 'id'], postgresql_where=OPEN_STORED)
+    op.create_index('ix_tasks_open_due', 'tasks', ['due_date', 'id'], sqlite_where=OPEN_STORED,
+                    postgresql_where=OPEN_STORED)
     op.create_index('ix_tasks_due', 'tasks', ['due_date', 'id'])
 
 
 def downgrade():
-    if op.get_bind().dialect.name != "postgresql":
-        return
     op.drop_index('ix_tasks_due', table_name='tasks')
     op.drop_index('ix_tasks_open_due', table_name='tasks')

@@ -65,9 +65,9 @@ class Task(VersionMixin, TimestampMixin, db.Model):
         sa.Index("ix_tasks_search_scan", "search_text", "unit_id", "lead_unit_id", "status", "due_date")
         .ddl_if(dialect="sqlite"),
         # The list's order, walked for a text that a large share of the tasks contain (assignments.queries
-        # .task_page, PostgreSQL): the open tasks by due date (the overdue come first), then all by due date.
-        sa.Index("ix_tasks_open_due", "due_date", "id", postgresql_where=OPEN_STORED).ddl_if(dialect="postgresql"),
-        sa.Index("ix_tasks_due", "due_date", "id").ddl_if(dialect="postgresql"),
+        # .task_page): the open tasks by due date (the overdue come first), then all by due date.
+        sa.Index("ix_tasks_open_due", "due_date", "id", sqlite_where=OPEN_STORED, postgresql_where=OPEN_STORED),
+        sa.Index("ix_tasks_due", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,12 +1,10 @@
-"""Text search in the task list: the page and the total are those of the list's order whichever way the database
-finds them (on PostgreSQL, a text many tasks contain is counted by a scan and its page walked in list order)."""
+"""Text search in the task list: the page and the total are those of the list's order whichever way they are
+found (a text many tasks contain is counted alone and its page walked in list order)."""
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from ntm_tasks.assignments import queries
-from ntm_tasks.extensions import db
 
 AS_OF = date(2024, 8, 20)
 OPEN = ("assigned", "in_progress", "submitted")
@@ -40,9 +38,6 @@ def tasks(app, make, world):
                               submitted_on=AS_OF if statuses[n % len(statuses)] == "completed" else None))
     elsewhere = make.task(world.other_ubnd, status="assigned", due_date=AS_OF - timedelta(days=3),
                           title="Hồ sơ đề nghị công nhận")
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("ANALYZE tasks"))  # reltuples, which tells the walk how far it may go
-        db.session.commit()
     return made, elsewhere
 
 
@@ -69,7 +64,6 @@ def pages(client, query: str, per_page: int) -> tuple[list[int], set[int]]:
 @pytest.mark.parametrize("walk_rows", [queries.WALK_ROWS, 0])  # 0: every page is one sorted scan
 def test_common_text_pages_follow_the_list_order(api, world, tasks, walks, monkeypatch, walk_rows):
     made, elsewhere = tasks
-    monkeypatch.setattr(queries, "COMMON_SHARE", 0.0)  # every text counts as common
     monkeypatch.setattr(queries, "WALK_ROWS", walk_rows)
     expected = list_order([task for task in made if "ho so" in task.search_text])
 
@@ -80,35 +74,33 @@ def test_common_text_pages_follow_the_list_order(api, world, tasks, walks, monke
     viewer_ids, _totals = pages(api(world.viewer), "q=HỒ SƠ&overdue=true", per_page=3)
     assert viewer_ids == list_order([task for task in [*made, elsewhere] if "ho so" in task.search_text
                                      and task.status.value in OPEN and task.due_date and task.due_date < AS_OF])
-    if db.engine.dialect.name == "postgresql":
-        assert walks and walks[0] == (0, 4)
-    else:  # SQLite scans its covering index of the texts: no walk
-        assert walks == []
+    assert walks[0] == (0, 4) and len(walks) > len(expected) // 4  # every page, the viewer's too
 
 
-def test_common_text_on_the_task_list_page(login, world, tasks, walks, monkeypatch):
+def test_common_text_on_the_task_list_page(login, world, tasks, walks):
     made, _elsewhere = tasks
-    monkeypatch.setattr(queries, "COMMON_SHARE", 0.0)
     html = login(world.chair).get("/tasks?q=ho+so").get_data(as_text=True)
     expected = [task for task in made if "ho so" in task.search_text]
     positions = [html.index(f'href="/tasks/{task_id}"') for task_id in list_order(expected)]
     assert positions == sorted(positions)
     assert "Sửa đường thôn" not in html
-    assert bool(walks) == (db.engine.dialect.name == "postgresql")
+    assert walks == [(0, 50)]
 
 
-def test_rare_text_is_found_through_the_index(api, world, tasks, walks):
-    """A text the planner expects in few tasks keeps the one statement that counts and sorts its matches."""
+def test_share_of_a_sample_decides(api, world, tasks, walks):
+    """A text in few of the tasks sampled keeps the one statement that counts and sorts its matches."""
     made, _elsewhere = tasks
     body = api(world.chair).get("/tasks?q=sua duong thon 1").get_json()
     assert [task["id"] for task in body["items"]] == list_order(
         [task for task in made if "sua duong thon 1" in task.search_text]) and body["total"] == 2
     assert walks == []
+    span, share = queries._sampled_share(queries._filtered(world.chair, {"q": "ho so"}, AS_OF))
+    assert span == len(made) + 1 and share == pytest.approx(24 / 31)  # the sample is every task; 24 the chair's
+    assert queries._sampled_share(queries._filtered(world.chair, {"q": "khong co dau"}, AS_OF))[1] == 0
 
 
-def test_walk_ends_and_pages_beyond_the_total(api, world, tasks, monkeypatch):
+def test_walk_ends_and_pages_beyond_the_total(api, world, tasks):
     made, _elsewhere = tasks
-    monkeypatch.setattr(queries, "COMMON_SHARE", 0.0)
     expected = list_order([task for task in made if "ho so" in task.search_text])
     last = api(world.chair).get(f"/tasks?q=ho so&per_page=5&page={(len(expected) + 4) // 5}").get_json()
     assert [task["id"] for task in last["items"]] == expected[-(len(expected) % 5 or 5):]
@@ -116,3 +108,11 @@ def test_walk_ends_and_pages_beyond_the_total(api, world, tasks, monkeypatch):
     assert beyond["items"] == [] and beyond["total"] == len(expected)
     nothing = api(world.chair).get("/tasks?q=khong co dau&per_page=5").get_json()
     assert nothing == {"items": [], "total": 0, "page": 1, "per_page": 5}
+
+
+def test_sample_spreads_over_the_ids(tasks, world, monkeypatch):
+    """Fewer ids sampled than there are tasks: evenly spread, the share is the sample's."""
+    made, _elsewhere = tasks
+    monkeypatch.setattr(queries, "SAMPLE_SIZE", 10)  # ids first, first + 3.1, ...: the tasks 0, 3, 6, ... 27
+    span, share = queries._sampled_share(queries._filtered(world.chair, {"q": "sua duong"}, AS_OF))
+    assert span == 31 and share == pytest.approx(2 / 10)  # tasks 0 and 15 of those ten say "sửa đường"
