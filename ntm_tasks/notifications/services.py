@@ -13,7 +13,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from ntm_tasks.assignments.models import TaskStatus
-from ntm_tasks.db import insert_skipping_conflicts, utcnow
+from ntm_tasks.db import insert_skipping_conflicts, plain_rows, utcnow
 from ntm_tasks.errors import NotFound
 from ntm_tasks.extensions import db
 from ntm_tasks.notifications.models import JobRecord, JobStatus, Notification, NotificationKind
@@ -145,9 +145,13 @@ def notifications_query(user, unread: bool = False) -> sa.Select:
     return query.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
+_UNREAD = (sa.select(sa.func.count()).select_from(Notification)
+           .where(Notification.user_id == sa.bindparam("user_id"), Notification.is_read.is_(False)))
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
-                             .where(Notification.user_id == user.id, Notification.is_read.is_(False)))
+    """The bell's figure, on every page: a statement built once, read without the ORM's handling (plain_rows)."""
+    return plain_rows(_UNREAD, {"user_id": user.id})[0][0]
 
 
 def get_own(user, notification_id: int) -> Notification:

@@ -73,7 +73,9 @@ def _logged_in():
 
 @bp.context_processor
 def _helpers():
-    return {"column_labels": COLUMN_LABELS, "columns": COLUMNS, "task_list_url": task_list_url,
+    # The labels translated once a page: the dashboard shows each three times.
+    return {"column_labels": {key: str(label) for key, label in COLUMN_LABELS.items()}, "columns": COLUMNS,
+            "task_list_url": task_list_url,
             "dossier_status_labels": DOSSIER_STATUS_LABELS, "dossier_kind_labels": DOSSIER_KIND_LABELS,
             "dossier_action_labels": DOSSIER_ACTION_LABELS, "dossier_history_labels": DOSSIER_HISTORY_LABELS,
             "set_kind_labels": SET_KIND_LABELS,
