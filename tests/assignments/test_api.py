@@ -253,9 +253,9 @@ def test_writes_read_what_they_answer_with_in_a_fixed_number_of_queries(api, mak
     answer = submitted.get_json()
     assert [entry["user"]["id"] for entry in answer["history"]] == [world.secretary.id, world.lead.id, world.lead.id]
     assert answer["criterion_codes"] == ["ntm-xa-2026.01", "ntm-xa-2026.02"] and len(answer["coordinating_bodies"]) == 2
-    # the token, the caller's bodies (an assignee acts for them), the task with its lead body and criteria, its
-    # coordinating bodies, and the history with its users
-    assert second == first == 5
+    # the token with the caller's account, unit and bodies (an assignee acts for them), the task with its lead
+    # body and criteria, its coordinating bodies, and the history with its users
+    assert second == first == 4
 
 
 # --- editing --------------------------------------------------------------------------------------
