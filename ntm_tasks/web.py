@@ -89,8 +89,9 @@ def load_user(user_id: str):
     raw_id, _, epoch = user_id.partition(":")
     if not raw_id.isdigit() or not epoch.isdigit():
         return None
-    # With its unit (every page's scope reads it): one round trip, not two.
-    user = db.session.get(User, int(raw_id), options=[joinedload(User.unit)])
+    # With its unit (every page's scope reads it) and its bodies (an assignee's permission checks): one round
+    # trip, not three.
+    user = db.session.get(User, int(raw_id), options=[joinedload(User.unit), joinedload(User.bodies)])
     if user is None or user.session_epoch != int(epoch) or not user.is_active:
         return None
     return user
