@@ -52,13 +52,16 @@ def search_term(args: dict) -> str:
 def task_list_query(user, args: dict, as_of: date | None = None) -> sa.Select:
     """The tasks `user` may see that match `args` (the filters of TaskQuerySchema), in list order."""
     as_of = as_of or today()
-    return with_bodies(order_overdue_first(_filtered(user, args, as_of), as_of))
+    return _in_list_order(_matching(_filtered(user, args, as_of), search_term(args)), as_of)
 
 
-def _filtered(user, args: dict, as_of: date, text_scan: bool = False) -> sa.Select:
-    """task_list_query without its order; with `text_scan`, for a scan of every task, PostgreSQL matches the text
-    with strpos: twice as quick as LIKE, which its trigram index needs (SQLite's covering index of the texts
-    serves LIKE, quicker there than instr)."""
+def _in_list_order(query: sa.Select, as_of: date) -> sa.Select:
+    return with_bodies(order_overdue_first(query, as_of))
+
+
+def _filtered(user, args: dict, as_of: date) -> sa.Select:
+    """The tasks `user` may see that match every filter of `args` but the text (_matching adds it): the scope is
+    read once for the several statements of a search (task_page)."""
     query = sa.select(Task).where(perm.task_filter(user, args.get("unit_id") or None))
     if args.get("body_id"):
         query = query.where(involving_body(args["body_id"]))
@@ -78,11 +81,18 @@ def _filtered(user, args: dict, as_of: date, text_scan: bool = False) -> sa.Sele
         query = query.where(Task.meeting_id == args["meeting_id"])
     if args.get("series_id"):
         query = query.where(Task.series_id == args["series_id"])
-    if term := search_term(args):
-        scan = text_scan and db.session.get_bind().dialect.name == "postgresql"
-        query = query.where(strpos(Task.search_text, term) > 0 if scan
-                            else Task.search_text.contains(term, autoescape=True))
     return query
+
+
+def _matching(query: sa.Select, term: str, scan: bool = False) -> sa.Select:
+    """`query` narrowed to the tasks whose text holds the folded `term` (none: all). With `scan`, for a scan of
+    every task, PostgreSQL matches with strpos: twice as quick as LIKE, which its trigram index needs (SQLite's
+    covering index of the texts serves LIKE, quicker there than instr)."""
+    if not term:
+        return query
+    if scan and db.session.get_bind().dialect.name == "postgresql":
+        return query.where(strpos(Task.search_text, term) > 0)
+    return query.where(Task.search_text.contains(term, autoescape=True))
 
 
 def task_page(user, args: dict, page: int, per_page: int, as_of: date | None = None, load_keys=None) -> dict:
@@ -95,13 +105,15 @@ def task_page(user, args: dict, page: int, per_page: int, as_of: date | None = N
     strpos: its trigram index would lead to nearly every page of the table and recheck each text with LIKE.
     """
     as_of = as_of or today()
-    query = task_list_query(user, args, as_of)
+    filtered, term = _filtered(user, args, as_of), search_term(args)
+    matching = _matching(filtered, term)
     find_keys = None
-    if search_term(args):
-        span, share = _sampled_share(_filtered(user, args, as_of))
+    if term:
+        span, share = _sampled_share(matching)
         if share >= COMMON_SHARE:
-            find_keys = functools.partial(_walked_keys, _filtered(user, args, as_of, text_scan=True), as_of, span)
-    return paginate(query, page, per_page, key=Task.id, load_keys=load_keys, find_keys=find_keys)
+            find_keys = functools.partial(_walked_keys, _matching(filtered, term, scan=True), as_of, span)
+    return paginate(_in_list_order(matching, as_of), page, per_page, key=Task.id, load_keys=load_keys,
+                    find_keys=find_keys)
 
 
 def _sampled_share(filtered: sa.Select) -> tuple[int, float]:

@@ -3,8 +3,10 @@ found (a text many tasks contain is counted alone and its page walked in list or
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from ntm_tasks.assignments import queries
+from ntm_tasks.extensions import db
 
 AS_OF = date(2024, 8, 20)
 OPEN = ("assigned", "in_progress", "submitted")
@@ -47,6 +49,11 @@ def list_order(rows):
         overdue = task.status.value in OPEN and task.due_date is not None and task.due_date < AS_OF
         return (0 if overdue else 1, task.due_date is None, task.due_date or date.max, task.id)
     return [task.id for task in sorted(rows, key=key)]
+
+
+def matching(user, text: str):
+    """The tasks `user` sees whose text holds `text`, as task_page samples them."""
+    return queries._matching(queries._filtered(user, {}, AS_OF), queries.search_term({"q": text}))
 
 
 def pages(client, query: str, per_page: int) -> tuple[list[int], set[int]]:
@@ -94,9 +101,9 @@ def test_share_of_a_sample_decides(api, world, tasks, walks):
     assert [task["id"] for task in body["items"]] == list_order(
         [task for task in made if "sua duong thon 1" in task.search_text]) and body["total"] == 2
     assert walks == []
-    span, share = queries._sampled_share(queries._filtered(world.chair, {"q": "ho so"}, AS_OF))
+    span, share = queries._sampled_share(matching(world.chair, "ho so"))
     assert span == len(made) + 1 and share == pytest.approx(24 / 31)  # the sample is every task; 24 the chair's
-    assert queries._sampled_share(queries._filtered(world.chair, {"q": "khong co dau"}, AS_OF))[1] == 0
+    assert queries._sampled_share(matching(world.chair, "khong co dau"))[1] == 0
 
 
 def test_walk_ends_and_pages_beyond_the_total(api, world, tasks):
@@ -114,5 +121,22 @@ def test_sample_spreads_over_the_ids(tasks, world, monkeypatch):
     """Fewer ids sampled than there are tasks: evenly spread, the share is the sample's."""
     made, _elsewhere = tasks
     monkeypatch.setattr(queries, "SAMPLE_SIZE", 10)  # ids first, first + 3.1, ...: the tasks 0, 3, 6, ... 27
-    span, share = queries._sampled_share(queries._filtered(world.chair, {"q": "sua duong"}, AS_OF))
+    span, share = queries._sampled_share(matching(world.chair, "sua duong"))
     assert span == 31 and share == pytest.approx(2 / 10)  # tasks 0 and 15 of those ten say "sửa đường"
+
+
+def test_a_search_reads_the_scope_once(api, world, tasks):
+    """The sample, the count and the walk share one reading of the caller's scope, as a list without text."""
+    viewer = api(world.viewer)  # a province: its scope is read from the units table
+
+    def unit_reads(path):
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert viewer.get(path).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return sum(" units" in statement for statement in statements)
+
+    assert unit_reads("/tasks?q=ho so&per_page=4") == unit_reads("/tasks?per_page=4") >= 1

@@ -315,7 +315,7 @@ def test_each_list_shows_its_first_rows_and_counts_them_all(world):
     assert [task.id for task in board.submitted] == [t["submitted"].id] and board.submitted_count == 1
     assert [task.id for task in board.behind] == [t["behind"].id] and board.behind_count == 1
     assert len(board.extensions) == 1 and board.extensions_count == 1 and board.extensions[0].reason == "Chờ kinh phí"
-    assert board.extensions[0].task.title
+    assert board.extensions[0].task.id == t["open"].id and board.extensions[0].requested_due_date == date(2026, 8, 30)
     other = build_dashboard(world.village, AS_OF, limit=5)
     assert [task.id for task in other.overdue] == [t["village"].id] and other.upcoming == [] == other.extensions
     assert other.upcoming_count == other.submitted_count == other.extensions_count == 0
